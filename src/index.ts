@@ -1,0 +1,44 @@
+/**
+ * Foxtrot's actor runtime: define actors (a protocol, an XState machine, the effects given to it) and run them in
+ * worker threads or inline, under supervisors with Erlang/OTP semantics. Nothing here knows about trading.
+ */
+export { Type, type Static, type TSchema } from '@sinclair/typebox';
+export type { ChildFactory, ChildHandle } from '../supervisors/child-handle.ts';
+export type {
+  BackoffOptions,
+  ChildSpec,
+  RestartType,
+  Shutdown,
+  Strategy,
+  SupervisorChildSpec,
+  SupervisorFlags,
+  SupervisorSpec,
+  WorkerChildSpec,
+} from '../supervisors/child-spec.ts';
+export { describeExit, type ExitReason, type FailureKind, isAbnormal } from '../supervisors/exit-reason.ts';
+export { Supervisor, type ChildInfo, type SupervisorEvent, validateSupervisorSpec } from '../supervisors/index.ts';
+export * from './resilience/errors.ts';
+export type { ActorView, PersistedActorState } from './runtime/actor-cell.ts';
+export {
+  type ActorDefinition,
+  type ActorIO,
+  type AskOptions,
+  defineActor,
+  type FastHandler,
+  type ProtocolEvent,
+} from './runtime/actor-definition.ts';
+export type { ActorRef } from './runtime/actor-ref.ts';
+export type { ActorSource } from './runtime/actor-source.ts';
+export type { ActorStart, Placement } from './runtime/actor-start.ts';
+export type { DeadLetter } from './runtime/dead-letters.ts';
+export type { Envelope, EnvelopeOptions, MessageMeta } from './runtime/envelope.ts';
+export {
+  defineProtocol,
+  type MessageType,
+  type PayloadOf,
+  type Protocol,
+  type ReplyOf,
+} from './runtime/protocol.ts';
+export { InMemorySnapshotStore, type SnapshotStore } from './runtime/snapshot-store.ts';
+export { type ActorChildSpec, ActorSystem, type ActorSystemOptions } from './runtime/system.ts';
+export type { StoredActorState, WorkerView } from './runtime/worker/protocol.ts';

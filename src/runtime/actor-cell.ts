@@ -1,0 +1,157 @@
+import { type AnyActorRef, type AnyMachineSnapshot, createActor, type Snapshot } from 'xstate';
+import type { ActorDefinition, ActorIO } from './actor-definition.ts';
+import { type Envelope, metaOf } from './envelope.ts';
+import { capturePendingTimers, type PendingTimer, rearmTimers } from './timers.ts';
+
+/** An actor's state as the snapshot store keeps it: the machine's persisted snapshot and its pending timers. */
+export interface PersistedActorState {
+  machine: Snapshot<unknown>;
+  timers: PendingTimer[];
+}
+
+export interface CellCounters {
+  processed: number;
+  rejected: number;
+}
+
+/** A serializable view of a running actor, for inspection across threads. */
+export interface ActorView {
+  id: string;
+  kind: string;
+  status: 'active' | 'done' | 'error' | 'stopped';
+  value: unknown;
+  context: unknown;
+  counters: CellCounters;
+}
+
+export type DeliveryResult = { ok: true } | { ok: false; rejected: string } | { ok: false; failed: unknown };
+
+export interface CellOptions {
+  id: string;
+  io: ActorIO;
+  input?: unknown;
+  restored?: PersistedActorState;
+  now?: () => number;
+}
+
+/**
+ * Hosts one XState actor in the current thread, whatever the placement: validates each message against the
+ * protocol, hands it to a fast handler or the machine, and reports errors and completion as data instead of
+ * letting XState rethrow them from a timer (which would kill a worker with no report).
+ */
+export class ActorCell {
+  readonly id: string;
+  readonly kind: string;
+  readonly counters: CellCounters = { processed: 0, rejected: 0 };
+  private readonly actor: AnyActorRef;
+  private readonly definition: ActorDefinition;
+  private readonly io: ActorIO;
+  private failure: unknown;
+  private failed = false;
+  private lastPersisted: unknown;
+  onFailure: ((error: unknown) => void) | undefined;
+  onDone: ((output: unknown) => void) | undefined;
+  /** Called after every transition, including those caused by timers and invoked actors, not messages. */
+  onChange: (() => void) | undefined;
+
+  constructor(definition: ActorDefinition, options: CellOptions) {
+    this.id = options.id;
+    this.kind = definition.kind;
+    this.definition = definition;
+    this.io = options.io;
+    const machine = definition.effects ? definition.machine.provide(definition.effects(options.io)) : definition.machine;
+    this.actor = createActor(machine, {
+      id: options.id,
+      ...(options.input === undefined ? {} : { input: options.input }),
+      ...(options.restored ? { snapshot: options.restored.machine } : {}),
+    });
+    this.actor.subscribe({
+      next: () => this.onChange?.(),
+      error: (error: unknown) => this.fail(error),
+      complete: () => {
+        const snapshot = this.actor.getSnapshot() as AnyMachineSnapshot;
+        if (snapshot.status === 'done') this.onDone?.(snapshot.output);
+      },
+    });
+    this.actor.start();
+    if (this.failed) throw this.failure;
+    if (options.restored) rearmTimers(this.actor, options.restored.timers, (options.now ?? Date.now)());
+    this.lastPersisted = options.restored ? this.actor.getSnapshot() : undefined;
+  }
+
+  get status(): ActorView['status'] {
+    return (this.actor.getSnapshot() as AnyMachineSnapshot).status;
+  }
+
+  get isRunning(): boolean {
+    return !this.failed && this.status === 'active';
+  }
+
+  deliver(envelope: Envelope): DeliveryResult {
+    if (!this.isRunning) return { ok: false, failed: this.failure ?? new Error(`actor '${this.id}' is not running`) };
+    const problem = this.definition.protocol.check(envelope.type, envelope.payload);
+    if (problem !== undefined) {
+      this.counters.rejected += 1;
+      return { ok: false, rejected: problem };
+    }
+    const message = { type: envelope.type, payload: envelope.payload, meta: metaOf(envelope) };
+    const handler = this.definition.handlers?.[envelope.type];
+    try {
+      if (handler) handler(message, this.handlerView(), this.io);
+      else this.actor.send(message);
+    } catch (error) {
+      this.fail(error);
+    }
+    if (this.failed) return { ok: false, failed: this.failure };
+    this.counters.processed += 1;
+    return { ok: true };
+  }
+
+  /** The state to persist, or undefined when nothing changed since the last call. */
+  takeChangedState(): PersistedActorState | undefined {
+    const current = this.actor.getSnapshot();
+    if (current === this.lastPersisted) return undefined;
+    this.lastPersisted = current;
+    return this.persistedState();
+  }
+
+  persistedState(): PersistedActorState {
+    return {
+      machine: this.actor.getPersistedSnapshot() as Snapshot<unknown>,
+      timers: capturePendingTimers(this.actor),
+    };
+  }
+
+  view(): ActorView {
+    const snapshot = this.actor.getSnapshot() as AnyMachineSnapshot;
+    return {
+      id: this.id,
+      kind: this.kind,
+      status: snapshot.status,
+      value: snapshot.value,
+      context: snapshot.context,
+      counters: { ...this.counters },
+    };
+  }
+
+  stop(): void {
+    this.actor.stop();
+  }
+
+  private handlerView() {
+    const actor = this.actor;
+    return {
+      get snapshot() {
+        return actor.getSnapshot();
+      },
+      send: (event: Parameters<AnyActorRef['send']>[0]) => actor.send(event),
+    };
+  }
+
+  private fail(error: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.failure = error;
+    this.onFailure?.(error);
+  }
+}

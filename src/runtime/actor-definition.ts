@@ -1,0 +1,75 @@
+import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
+import { ValidationError } from '../resilience/errors.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { EnvelopeOptions, MessageMeta } from './envelope.ts';
+import type { MessageType, PayloadOf, Protocol } from './protocol.ts';
+
+export interface AskOptions extends EnvelopeOptions {
+  timeoutMs?: number;
+}
+
+/**
+ * The effects the runtime gives an actor's machine, the same in every placement: a machine never sends, logs or
+ * reads the clock by itself, it calls these from the actions and actors its definition provides.
+ */
+export interface ActorIO {
+  readonly self: string;
+  /** Sends and returns true, or returns false when the receiver's mailbox is full (nothing was sent). */
+  tell(to: string, type: string, payload: unknown, options?: EnvelopeOptions): boolean;
+  ask<TReply = unknown>(to: string, type: string, payload: unknown, options?: AskOptions): Promise<TReply>;
+  /** Answers the ask that `request` came with. A message that was not an ask has no one to answer: ignored. */
+  reply(request: MessageMeta, payload: unknown): void;
+  now(): number;
+  readonly log: Logger;
+}
+
+/** The event a machine receives for a protocol message. */
+export type ProtocolEvent<P extends Protocol> = {
+  [K in MessageType<P>]: { type: K; payload: PayloadOf<P, K>; meta: MessageMeta };
+}[MessageType<P>];
+
+export type MachineImplementations<TMachine extends AnyStateMachine> = Parameters<TMachine['provide']>[0];
+
+/**
+ * A handler for a high-rate message type that runs without a machine transition: it reads the current state to
+ * decide what to do and sends the machine an event only when the actor's mode should change.
+ */
+export type FastHandler<TMachine extends AnyStateMachine> = (
+  message: { type: string; payload: unknown; meta: MessageMeta },
+  actor: { readonly snapshot: SnapshotFrom<TMachine>; send(event: EventFromLogic<TMachine>): void },
+  io: ActorIO,
+) => void;
+
+export interface ActorDefinition<
+  TMachine extends AnyStateMachine = AnyStateMachine,
+  TProtocol extends Protocol = Protocol,
+> {
+  /** What kind of actor this is (`risk`, `counter`); instances have their own ids. */
+  readonly kind: string;
+  readonly protocol: TProtocol;
+  readonly machine: TMachine;
+  readonly effects?: (io: ActorIO) => MachineImplementations<TMachine>;
+  readonly handlers?: Partial<Record<MessageType<TProtocol>, FastHandler<TMachine>>>;
+}
+
+export function defineActor<TMachine extends AnyStateMachine, TProtocol extends Protocol>(
+  definition: ActorDefinition<TMachine, TProtocol>,
+): ActorDefinition<TMachine, TProtocol> {
+  if (typeof definition.kind !== 'string' || definition.kind.length === 0) {
+    throw new ValidationError('actor definition: kind must be a non-empty string');
+  }
+  for (const type of Object.keys(definition.handlers ?? {})) {
+    if (!definition.protocol.accepts(type)) {
+      throw new ValidationError(
+        `actor definition '${definition.kind}': handler for '${type}', which its protocol does not define`,
+      );
+    }
+  }
+  return Object.freeze(definition);
+}
+
+export function isActorDefinition(value: unknown): value is ActorDefinition {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<ActorDefinition>;
+  return typeof candidate.kind === 'string' && typeof candidate.protocol?.check === 'function' && !!candidate.machine;
+}

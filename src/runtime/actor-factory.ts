@@ -1,0 +1,41 @@
+import type { ChildFactory, ChildHandle } from '../../supervisors/child-handle.ts';
+import type { ChildSpec, WorkerChildSpec } from '../../supervisors/child-spec.ts';
+import type { ActorStart } from './actor-start.ts';
+import { validateActorStart } from './actor-start.ts';
+import { InlineActor } from './placement/inline-actor.ts';
+import type { PlacementContext } from './placement/context.ts';
+import { WorkerActor } from './placement/worker-actor.ts';
+
+export type ActorChild = WorkerActor | InlineActor;
+
+/**
+ * Turns actor child specs into placed actors. The extra arguments of a simple_one_for_one child become its
+ * machine's input.
+ */
+export class ActorFactory implements ChildFactory<ActorStart> {
+  private readonly children = new Map<string, ActorChild>();
+
+  constructor(private readonly ctx: PlacementContext) {}
+
+  create(spec: WorkerChildSpec<ActorStart>, args?: unknown): ChildHandle {
+    const start = validateActorStart(spec.id, args === undefined ? spec.start : { ...spec.start, input: args });
+    const child =
+      start.placement === 'inline'
+        ? new InlineActor(this.ctx, spec.id, start)
+        : new WorkerActor(this.ctx, spec.id, start);
+    this.children.set(spec.id, child);
+    return child;
+  }
+
+  get(id: string): ActorChild | undefined {
+    return this.children.get(id);
+  }
+}
+
+/** Checks every actor child's start in a spec tree, so that a bad one is refused before anything starts. */
+export function validateActorStarts(children: readonly ChildSpec<unknown>[]): void {
+  for (const child of children) {
+    if (child.type === 'supervisor') validateActorStarts(child.supervisor.children);
+    else validateActorStart(child.id, child.start);
+  }
+}

@@ -1,0 +1,22 @@
+import type { Logger } from '../telemetry/logger.ts';
+import type { ActorIO } from './actor-definition.ts';
+import type { Router } from './router.ts';
+import { REPLY_TYPE } from './wire.ts';
+
+export const DEFAULT_ASK_TIMEOUT_MS = 5000;
+
+/** The effects an actor gets, backed by its endpoint's router: the same code in a worker and inline. */
+export function createActorIO(router: Router, self: string, log: Logger, now: () => number = Date.now): ActorIO {
+  return {
+    self,
+    log,
+    now,
+    tell: (to, type, payload, options) => router.tell(self, to, type, payload, options) !== 'full',
+    ask: (to, type, payload, options) =>
+      router.ask(self, to, type, payload, { ...options, timeoutMs: options?.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS }),
+    reply: (request, payload) => {
+      if (request.replyTo === undefined) return;
+      router.tell(self, request.replyTo, REPLY_TYPE, payload, { correlationId: request.correlationId });
+    },
+  };
+}

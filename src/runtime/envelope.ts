@@ -1,0 +1,106 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ValidationError } from '../resilience/errors.ts';
+import { nextId } from './ids.ts';
+
+/** What travels between actors. Plain data, safe for structured clone. */
+export interface Envelope<TType extends string = string, TPayload = unknown> {
+  id: string;
+  from: string;
+  to: string;
+  type: TType;
+  payload: TPayload;
+  /** Milliseconds since the epoch when the envelope was created. */
+  timestamp: number;
+  /** Shared by every message of one conversation (an order's whole path). */
+  correlationId: string;
+  /** Where a reply goes: set on asks. */
+  replyTo?: string;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+/** The part of an envelope an actor sees beside the payload. */
+export interface MessageMeta {
+  id: string;
+  from: string;
+  timestamp: number;
+  correlationId: string;
+  replyTo?: string;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+export interface EnvelopeOptions {
+  correlationId?: string;
+  replyTo?: string;
+  traceparent?: string;
+  tracestate?: string;
+}
+
+export function createEnvelope<TType extends string, TPayload>(
+  from: string,
+  to: string,
+  type: TType,
+  payload: TPayload,
+  options?: EnvelopeOptions,
+): Envelope<TType, TPayload> {
+  const id = nextId();
+  const envelope: Envelope<TType, TPayload> = {
+    id,
+    from,
+    to,
+    type,
+    payload,
+    timestamp: Date.now(),
+    correlationId: options?.correlationId ?? id,
+  };
+  if (options?.replyTo !== undefined) envelope.replyTo = options.replyTo;
+  if (options?.traceparent !== undefined) envelope.traceparent = options.traceparent;
+  if (options?.tracestate !== undefined) envelope.tracestate = options.tracestate;
+  return envelope;
+}
+
+export function metaOf(envelope: Envelope): MessageMeta {
+  const meta: MessageMeta = {
+    id: envelope.id,
+    from: envelope.from,
+    timestamp: envelope.timestamp,
+    correlationId: envelope.correlationId,
+  };
+  if (envelope.replyTo !== undefined) meta.replyTo = envelope.replyTo;
+  if (envelope.traceparent !== undefined) meta.traceparent = envelope.traceparent;
+  if (envelope.tracestate !== undefined) meta.tracestate = envelope.tracestate;
+  return meta;
+}
+
+const EnvelopeSchema = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  from: Type.String({ minLength: 1 }),
+  to: Type.String({ minLength: 1 }),
+  type: Type.String({ minLength: 1 }),
+  payload: Type.Unknown(),
+  timestamp: Type.Number(),
+  correlationId: Type.String({ minLength: 1 }),
+  replyTo: Type.Optional(Type.String({ minLength: 1 })),
+  traceparent: Type.Optional(Type.String()),
+  tracestate: Type.Optional(Type.String()),
+});
+
+const envelopeCheck = TypeCompiler.Compile(EnvelopeSchema);
+
+export type EnvelopeShape = Static<typeof EnvelopeSchema>;
+
+/** Checks the envelope's own fields (not the payload, which its protocol checks). */
+export function isEnvelope(value: unknown): value is Envelope {
+  return envelopeCheck.Check(value);
+}
+
+export function assertEnvelope(value: unknown): asserts value is Envelope {
+  if (envelopeCheck.Check(value)) return;
+  const first = envelopeCheck.Errors(value).First();
+  throw new ValidationError(
+    `invalid envelope: ${first ? `${first.path || '/'} ${first.message}` : 'not an object'}`,
+    first ? { path: first.path } : {},
+  );
+}

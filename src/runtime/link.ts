@@ -1,0 +1,141 @@
+import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import type { Envelope } from './envelope.ts';
+import { isLinkMessage, type LinkMessage } from './wire.ts';
+
+export interface LinkEvents {
+  /** Envelopes `firstSeq`, `firstSeq + 1`, ... arrived (possibly some already seen: check `received`). */
+  onBatch(link: Link, firstSeq: number, envelopes: readonly unknown[]): void;
+  onInvalid(link: Link, reason: string): void;
+  /** The peer took responsibility for some envelopes: the window has room again. */
+  onAcked(link: Link): void;
+}
+
+/**
+ * One direct MessagePort between two endpoints, in both directions.
+ *
+ * Outgoing, envelopes are numbered and kept until the peer acknowledges them; at most `window` are unacknowledged,
+ * which bounds the peer's mailbox and is the backpressure signal. When the peer restarts the link is attached to
+ * its new port and everything unacknowledged is sent again, in order.
+ *
+ * Incoming, `received` is the highest sequence number taken from the current peer incarnation; an endpoint that
+ * restarts restores it from its snapshot, so envelopes sent again are recognised and skipped.
+ */
+export class Link {
+  peerKey: string | undefined;
+  received = 0;
+  private port: MessagePort | undefined;
+  private ackedUpTo = 0;
+  private postedUpTo = 0;
+  private ackSent = 0;
+  private readonly unacked: Envelope[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly window: number,
+    private readonly events: LinkEvents,
+  ) {}
+
+  get attached(): boolean {
+    return this.port !== undefined;
+  }
+
+  get inFlight(): number {
+    return this.unacked.length;
+  }
+
+  get hasRoom(): boolean {
+    return this.unacked.length < this.window;
+  }
+
+  /** Connects to a (new) port of the peer. `watermark` is what this endpoint had taken from that peer before. */
+  attach(port: MessagePort, peerKey: string, watermark: number): void {
+    this.detach();
+    if (peerKey !== this.peerKey) {
+      this.received = watermark;
+      this.ackSent = watermark;
+    }
+    this.peerKey = peerKey;
+    this.port = port;
+    this.postedUpTo = this.ackedUpTo;
+    port.on('message', this.onMessage);
+  }
+
+  /**
+   * Disconnects from a peer that went down. What it had already posted (its last committed batches and acks) is
+   * still queued on the port: take it before closing, so nothing it committed is lost.
+   */
+  detach(): void {
+    const port = this.port;
+    if (port === undefined) return;
+    this.port = undefined;
+    port.off('message', this.onMessage);
+    for (let entry = receiveMessageOnPort(port); entry !== undefined; entry = receiveMessageOnPort(port)) {
+      this.handle(entry.message);
+    }
+    port.close();
+  }
+
+  offer(envelope: Envelope): boolean {
+    if (this.unacked.length >= this.window) return false;
+    this.unacked.push(envelope);
+    return true;
+  }
+
+  /** Posts everything offered since the last flush as one batch. */
+  flush(): void {
+    const port = this.port;
+    if (port === undefined) return;
+    const start = this.postedUpTo - this.ackedUpTo;
+    if (start >= this.unacked.length) return;
+    // postMessage clones synchronously, so the live array can be posted when the whole of it is new.
+    const batch = start === 0 ? this.unacked : this.unacked.slice(start);
+    const message: LinkMessage = { t: 'batch', s: this.postedUpTo + 1, e: batch };
+    port.postMessage(message);
+    this.postedUpTo = this.ackedUpTo + this.unacked.length;
+  }
+
+  sendAck(): void {
+    const port = this.port;
+    if (port === undefined || this.received <= this.ackSent) return;
+    const message: LinkMessage = { t: 'ack', s: this.received };
+    port.postMessage(message);
+    this.ackSent = this.received;
+  }
+
+  /** Removes and returns everything unacknowledged: the peer is gone for good. */
+  takeUnacked(): Envelope[] {
+    const all = this.unacked.splice(0);
+    this.ackedUpTo += all.length;
+    this.postedUpTo = this.ackedUpTo;
+    return all;
+  }
+
+  close(): void {
+    this.detach();
+  }
+
+  private readonly onMessage = (message: unknown): void => {
+    if (this.port !== undefined) this.handle(message);
+  };
+
+  private handle(message: unknown): void {
+    if (!isLinkMessage(message)) {
+      this.events.onInvalid(this, 'malformed link message');
+      return;
+    }
+    if (message.t === 'ack') {
+      this.acknowledge(message.s);
+      return;
+    }
+    this.events.onBatch(this, message.s, message.e);
+  }
+
+  private acknowledge(upTo: number): void {
+    if (upTo <= this.ackedUpTo) return;
+    const count = Math.min(upTo - this.ackedUpTo, this.unacked.length);
+    this.unacked.splice(0, count);
+    this.ackedUpTo += count;
+    if (this.postedUpTo < this.ackedUpTo) this.postedUpTo = this.ackedUpTo;
+    this.events.onAcked(this);
+  }
+}

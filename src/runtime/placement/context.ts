@@ -1,0 +1,19 @@
+import type { Logger } from '../../telemetry/logger.ts';
+import type { DeadLetterOffice } from '../dead-letters.ts';
+import type { Directory } from '../directory.ts';
+import type { Router } from '../router.ts';
+import type { SnapshotStore } from '../snapshot-store.ts';
+
+/** What every placement of an actor shares with the system that owns it. */
+export interface PlacementContext {
+  mainRouter: Router;
+  mainKey: string;
+  directory: Directory;
+  snapshots: SnapshotStore;
+  deadLetters: DeadLetterOffice;
+  log: Logger;
+  /** Envelopes in flight per link, and held per actor while it restarts. */
+  window: number;
+  heartbeatMs: number;
+  heartbeatTimeoutMs: number;
+}

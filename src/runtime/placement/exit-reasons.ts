@@ -1,0 +1,12 @@
+import type { ExitReason, FailureKind } from '../../../supervisors/exit-reason.ts';
+import { serializeError } from '../../resilience/errors.ts';
+
+export function failure(kind: FailureKind, error: unknown): ExitReason {
+  return { type: 'failure', kind, error: serializeError(error) };
+}
+
+/** A machine that reaches a final state exits normally, or with `shutdown` if its output says so. */
+export function exitOfOutput(output: unknown): ExitReason {
+  const reason = (output as { reason?: unknown } | null | undefined)?.reason;
+  return reason === 'shutdown' ? { type: 'shutdown' } : { type: 'normal' };
+}

@@ -1,0 +1,131 @@
+import type { ChildHandle } from '../../../supervisors/child-handle.ts';
+import type { ExitReason } from '../../../supervisors/exit-reason.ts';
+import { ChildStartError } from '../../resilience/errors.ts';
+import { actorLogger } from '../../telemetry/logger.ts';
+import { ActorCell, type ActorView } from '../actor-cell.ts';
+import type { ActorDefinition } from '../actor-definition.ts';
+import { createActorIO } from '../actor-io.ts';
+import type { ActorStart } from '../actor-start.ts';
+import { loadDefinition, type ResolvedSource, resolveSource } from '../actor-source.ts';
+import { toCloneable } from '../cloneable.ts';
+import type { Envelope } from '../envelope.ts';
+import type { LocalTarget } from '../router.ts';
+import type { PlacementContext } from './context.ts';
+import { exitOfOutput, failure } from './exit-reasons.ts';
+
+/**
+ * An actor placed in the supervisors' own thread (tests, backtests): the same definition and the same effects as
+ * in a worker, messages delivered through the same router. While it restarts, its mailbox holds what arrives
+ * (up to the window); once it is released, what arrives is refused as a dead letter.
+ */
+export class InlineActor implements ChildHandle, LocalTarget {
+  onExit: ((reason: ExitReason) => void) | undefined;
+  private readonly source: ResolvedSource;
+  private definition: ActorDefinition | undefined;
+  private cell: ActorCell | undefined;
+  private held: Envelope[] = [];
+  private goneReason: string | undefined;
+  private stopCommitHook: (() => void) | undefined;
+
+  constructor(
+    private readonly ctx: PlacementContext,
+    readonly id: string,
+    private readonly start_: ActorStart,
+    definition?: ActorDefinition,
+  ) {
+    this.source = resolveSource(start_.actor);
+    this.definition = definition;
+    ctx.directory.declare(id, 'inline');
+    ctx.mainRouter.addLocal(id, this);
+  }
+
+  accept(envelope: Envelope): void {
+    const cell = this.cell;
+    if (cell?.isRunning) {
+      const result = cell.deliver(envelope);
+      if (result.ok) return;
+      if ('rejected' in result) this.ctx.mainRouter.reject(envelope, result.rejected);
+      else this.ctx.mainRouter.reject(envelope, 'its handling crashed the receiver');
+      return;
+    }
+    if (this.goneReason !== undefined) {
+      this.ctx.mainRouter.reject(envelope, this.goneReason);
+      return;
+    }
+    if (this.held.length >= this.ctx.window) {
+      this.ctx.mainRouter.reject(envelope, `mailbox of '${this.id}' is full while it restarts`);
+      return;
+    }
+    this.held.push(envelope);
+  }
+
+  async start(): Promise<void> {
+    const persist = this.start_.persist !== false;
+    try {
+      this.definition ??= await loadDefinition(this.source);
+      const restored = persist ? await this.ctx.snapshots.load(this.id) : undefined;
+      const io = createActorIO(this.ctx.mainRouter, this.id, actorLogger(this.id, this.definition.kind));
+      const cell = new ActorCell(this.definition, {
+        id: this.id,
+        io,
+        ...(this.start_.input === undefined ? {} : { input: this.start_.input }),
+        ...(restored ? { restored } : {}),
+      });
+      cell.onChange = () => this.ctx.mainRouter.scheduleCommit();
+      cell.onFailure = (error) => queueMicrotask(() => this.exited(cell, failure('machine-error', error)));
+      cell.onDone = (output) =>
+        queueMicrotask(() => {
+          // A finished machine starts afresh if it is started again, as an OTP child's init would.
+          this.ctx.snapshots.delete(this.id);
+          this.exited(cell, exitOfOutput(output));
+        });
+      this.cell = cell;
+    } catch (error) {
+      throw new ChildStartError(this.id, error);
+    }
+    this.goneReason = undefined;
+    if (persist) this.stopCommitHook ??= this.ctx.mainRouter.onCommit(() => this.persist());
+    this.ctx.directory.upInline(this.id);
+    const held = this.held;
+    this.held = [];
+    for (const envelope of held) this.accept(envelope);
+  }
+
+  async stop(): Promise<void> {
+    const cell = this.cell;
+    if (cell === undefined) return;
+    this.persist();
+    this.cell = undefined;
+    cell.stop();
+    this.ctx.directory.down(this.id);
+  }
+
+  release(): void {
+    this.goneReason = `actor '${this.id}' was stopped by its supervisor`;
+    this.stopCommitHook?.();
+    this.stopCommitHook = undefined;
+    const held = this.held;
+    this.held = [];
+    for (const envelope of held) this.ctx.mainRouter.reject(envelope, this.goneReason);
+    this.ctx.directory.gone(this.id, this.goneReason);
+  }
+
+  inspect(): ActorView & { mailbox: { held: number } } {
+    if (this.cell === undefined) throw new Error(`actor '${this.id}' is not running`);
+    const view = this.cell.view();
+    return { ...view, context: toCloneable(view.context), mailbox: { held: this.held.length } };
+  }
+
+  private persist(): void {
+    if (!this.cell?.isRunning) return;
+    const state = this.cell.takeChangedState();
+    if (state !== undefined) this.ctx.snapshots.save(this.id, { ...state, watermarks: {} });
+  }
+
+  private exited(cell: ActorCell, reason: ExitReason): void {
+    if (this.cell !== cell) return;
+    this.cell = undefined;
+    this.ctx.directory.down(this.id);
+    this.onExit?.(reason);
+  }
+}

@@ -1,0 +1,258 @@
+import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import { type Remote, transfer, wrap } from 'comlink';
+import type { ChildHandle } from '../../../supervisors/child-handle.ts';
+import type { Shutdown } from '../../../supervisors/child-spec.ts';
+import type { ExitReason } from '../../../supervisors/exit-reason.ts';
+import { ChildStartError } from '../../resilience/errors.ts';
+import type { ActorStart } from '../actor-start.ts';
+import { type ResolvedSource, resolveSource } from '../actor-source.ts';
+import { incarnationId } from '../ids.ts';
+import { withTimeout } from '../timeout.ts';
+import { nodeEndpoint } from '../worker/comlink-endpoint.ts';
+import { type StoredActorState, isWorkerEvent, type WorkerControl, type WorkerEvent, type WorkerInit, type WorkerView } from '../worker/protocol.ts';
+import { spawnWorker } from '../worker/spawn.ts';
+import type { PlacementContext } from './context.ts';
+import { exitOfOutput, failure } from './exit-reasons.ts';
+
+const hostEntry = new URL(`../worker/host${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const MAX_POISON = 64;
+
+interface Spawned {
+  worker: Worker;
+  control: Remote<WorkerControl>;
+  events: MessagePort;
+  exited: Promise<number>;
+  alive: boolean;
+  lastBeat: number;
+  lastError: unknown;
+}
+
+type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'failing';
+
+/**
+ * An actor in a worker thread of its own, as a supervisor's child. It watches the worker for every kind of
+ * failure (an uncaught error, an exit, its memory limit, missed heartbeats, its machine failing), and on restart
+ * starts a new worker from the actor's saved state, optionally one kept ready in advance.
+ */
+export class WorkerActor implements ChildHandle {
+  onExit: ((reason: ExitReason) => void) | undefined;
+  private readonly source: ResolvedSource;
+  private current: Spawned | undefined;
+  private spare: Spawned | undefined;
+  private phase: Phase = 'idle';
+  private monitor: NodeJS.Timeout | undefined;
+  private poison: Array<{ peerKey: string; seq: number }> = [];
+  private pendingResolves: string[] = [];
+
+  constructor(
+    private readonly ctx: PlacementContext,
+    readonly id: string,
+    private readonly start_: ActorStart,
+  ) {
+    this.source = resolveSource(start_.actor);
+    ctx.directory.declare(id, 'worker');
+  }
+
+  get status(): Phase {
+    return this.phase;
+  }
+
+  async start(): Promise<void> {
+    if (this.phase !== 'idle') throw new Error(`actor '${this.id}' cannot start while ${this.phase}`);
+    this.phase = 'starting';
+    const spawned = this.spare?.alive ? this.spare : this.spawn();
+    this.spare = undefined;
+    this.current = spawned;
+    const endpointKey = `${this.id}@${incarnationId()}`;
+    const persist = this.start_.persist !== false;
+    try {
+      const restored = persist ? await this.ctx.snapshots.load(this.id) : undefined;
+      const { port1, port2 } = new MessageChannel();
+      this.ctx.mainRouter.attachLink(this.id, port1, endpointKey, [this.id]);
+      const init: WorkerInit = {
+        actorId: this.id,
+        source: this.source,
+        window: this.ctx.window,
+        persist,
+        endpointKey,
+        mainKey: this.ctx.mainKey,
+        mainPort: port2,
+        ...(this.start_.input === undefined ? {} : { input: this.start_.input }),
+        ...(restored ? { restored } : {}),
+        ...(this.poison.length > 0 ? { poison: this.poison } : {}),
+      };
+      const exitedEarly = spawned.exited.then((code) => {
+        throw spawned.lastError ?? new Error(`worker exited with code ${code} while starting`);
+      });
+      const outcome = await withTimeout(
+        Promise.race([spawned.control.start(transfer(init, [port2])), exitedEarly]).then(() => 'started' as const),
+        this.start_.startTimeoutMs ?? 10_000,
+        'timed-out' as const,
+      );
+      if (outcome === 'timed-out') throw new Error(`did not start within ${this.start_.startTimeoutMs ?? 10_000} ms`);
+    } catch (error) {
+      await this.terminate(spawned);
+      this.ctx.mainRouter.peerDown(this.id);
+      this.current = undefined;
+      this.phase = 'idle';
+      throw new ChildStartError(this.id, error);
+    }
+    this.phase = 'running';
+    spawned.lastBeat = Date.now();
+    this.ctx.directory.upWorker(this.id, { key: endpointKey, control: spawned.control });
+    for (const to of this.pendingResolves.splice(0)) this.ctx.directory.resolveForWorker(this.id, to);
+    this.watchHeartbeats(spawned);
+    if (this.start_.standby) this.spare = this.spawn();
+  }
+
+  async stop(shutdown: Shutdown): Promise<void> {
+    const spawned = this.current;
+    if (spawned === undefined || this.phase !== 'running') return;
+    this.phase = 'stopping';
+    this.unwatch();
+    if (shutdown !== 'brutal_kill') {
+      const graceful = Promise.race([spawned.control.stop(), spawned.exited]).catch(() => undefined);
+      await withTimeout(graceful, shutdown === 'infinity' ? undefined : shutdown, undefined);
+    }
+    await this.terminate(spawned);
+    this.ctx.directory.down(this.id);
+    this.current = undefined;
+    this.phase = 'idle';
+  }
+
+  release(): void {
+    if (this.spare) void this.terminate(this.spare);
+    this.spare = undefined;
+    this.ctx.directory.gone(this.id, `actor '${this.id}' was stopped by its supervisor`);
+  }
+
+  async inspect(): Promise<WorkerView> {
+    if (this.current === undefined || this.phase !== 'running') {
+      throw new Error(`actor '${this.id}' is not running (${this.phase})`);
+    }
+    return this.current.control.inspect();
+  }
+
+  async snapshot(): Promise<StoredActorState> {
+    if (this.current === undefined || this.phase !== 'running') {
+      throw new Error(`actor '${this.id}' is not running (${this.phase})`);
+    }
+    return this.current.control.snapshot();
+  }
+
+  private spawn(): Spawned {
+    const { port1, port2 } = new MessageChannel();
+    const worker = spawnWorker(hostEntry, {
+      name: this.id,
+      workerData: { eventsPort: port2, heartbeatMs: this.ctx.heartbeatMs, preload: this.source },
+      transferList: [port2],
+      ...(this.start_.resourceLimits ? { resourceLimits: this.start_.resourceLimits } : {}),
+    });
+    const spawned: Spawned = {
+      worker,
+      control: wrap<WorkerControl>(nodeEndpoint(worker)),
+      events: port1,
+      exited: new Promise((resolve) => worker.once('exit', resolve)),
+      alive: true,
+      lastBeat: Date.now(),
+      lastError: undefined,
+    };
+    // The exit promise is awaited where it matters; a spare that dies unobserved must not be unhandled.
+    spawned.exited.catch(() => undefined);
+    port1.on('message', (message) => this.onEvent(spawned, message));
+    worker.on('error', (error) => {
+      spawned.lastError = error;
+      const kind = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'resource-limits' : 'uncaught-error';
+      this.fail(spawned, failure(kind, error));
+    });
+    worker.on('exit', (code) => {
+      spawned.alive = false;
+      if (spawned === this.spare) this.spare = undefined;
+      if (code === 0) this.fail(spawned, { type: 'normal' });
+      else this.fail(spawned, failure('exited', spawned.lastError ?? new Error(`worker exited with code ${code}`)));
+    });
+    return spawned;
+  }
+
+  private onEvent(spawned: Spawned, message: unknown): void {
+    if (!isWorkerEvent(message)) {
+      this.ctx.log.warn({ actor: this.id }, 'invalid event from actor worker ignored');
+      return;
+    }
+    this.handleEvent(spawned, message);
+  }
+
+  private handleEvent(spawned: Spawned, event: WorkerEvent): void {
+    switch (event.t) {
+      case 'heartbeat':
+        spawned.lastBeat = Date.now();
+        return;
+      case 'state':
+        this.ctx.snapshots.save(this.id, event.state);
+        return;
+      case 'dead-letters':
+        for (const letter of event.letters) this.ctx.deadLetters.record(letter);
+        return;
+      case 'resolve':
+        if (spawned !== this.current) return;
+        if (this.phase === 'running') this.ctx.directory.resolveForWorker(this.id, event.to);
+        else this.pendingResolves.push(event.to);
+        return;
+      case 'failure':
+        if (event.poison) this.poison = [...this.poison, event.poison].slice(-MAX_POISON);
+        this.fail(spawned, { type: 'failure', kind: 'machine-error', error: event.error });
+        return;
+      case 'done':
+        // A finished machine starts afresh if it is started again, as an OTP child's init would.
+        this.ctx.snapshots.delete(this.id);
+        this.fail(spawned, exitOfOutput(event.output));
+        return;
+    }
+  }
+
+  /** The running worker stopped being useful: make sure it is gone, then report the exit once. */
+  private fail(spawned: Spawned, reason: ExitReason): void {
+    if (spawned !== this.current || this.phase !== 'running') return;
+    this.phase = 'failing';
+    this.unwatch();
+    this.ctx.log.warn({ actor: this.id, reason }, 'actor exited');
+    void this.terminate(spawned).then(() => {
+      this.ctx.directory.down(this.id);
+      this.current = undefined;
+      this.phase = 'idle';
+      this.onExit?.(reason);
+    });
+  }
+
+  private async terminate(spawned: Spawned): Promise<void> {
+    this.drainEvents(spawned);
+    if (spawned.alive) await spawned.worker.terminate();
+    this.drainEvents(spawned);
+    spawned.events.close();
+  }
+
+  /** Takes what the worker reported before it died (its last saved state above all) before acting on its death. */
+  private drainEvents(spawned: Spawned): void {
+    for (let entry = receiveMessageOnPort(spawned.events); entry; entry = receiveMessageOnPort(spawned.events)) {
+      if (isWorkerEvent(entry.message) && entry.message.t !== 'failure' && entry.message.t !== 'done') {
+        this.handleEvent(spawned, entry.message);
+      } else if (isWorkerEvent(entry.message) && entry.message.t === 'failure' && entry.message.poison) {
+        this.poison = [...this.poison, entry.message.poison].slice(-MAX_POISON);
+      }
+    }
+  }
+
+  private watchHeartbeats(spawned: Spawned): void {
+    this.monitor = setInterval(() => {
+      const silentFor = Date.now() - spawned.lastBeat;
+      if (silentFor <= this.ctx.heartbeatTimeoutMs) return;
+      this.fail(spawned, failure('heartbeat', new Error(`no heartbeat for ${silentFor} ms (event loop blocked)`)));
+    }, this.ctx.heartbeatMs);
+    this.monitor.unref();
+  }
+
+  private unwatch(): void {
+    if (this.monitor) clearInterval(this.monitor);
+    this.monitor = undefined;
+  }
+}

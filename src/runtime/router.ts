@@ -1,0 +1,446 @@
+import type { MessagePort } from 'node:worker_threads';
+import {
+  AskTimeoutError,
+  DeadLetterError,
+  MailboxFullError,
+  ValidationError,
+} from '../resilience/errors.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { deadLetterOf, type DeadLetterSink } from './dead-letters.ts';
+import { createEnvelope, type Envelope, type EnvelopeOptions, isEnvelope } from './envelope.ts';
+import { Link } from './link.ts';
+import { actorOf, REJECTED_TYPE, REPLY_TYPE, type RejectionPayload, replyAddress } from './wire.ts';
+
+/** Something in this thread that takes envelopes: an actor cell, or an inline actor's mailbox. */
+export interface LocalTarget {
+  accept(envelope: Envelope): void;
+}
+
+export type SendStatus = 'sent' | 'full' | 'dead';
+
+export interface RouterOptions {
+  /** This endpoint's incarnation, e.g. `risk@4f2a…`: peers key their sequence numbers by it. */
+  endpointKey: string;
+  /** Most envelopes in flight to one peer endpoint, and most held for an actor not yet reachable. */
+  window: number;
+  deadLetters: DeadLetterSink;
+  /** Asks the directory for a route to an actor; the answer comes through attachLink, routeVia or routeFailed. */
+  resolve(actorId: string): void;
+  log: Logger;
+  /** Sequence numbers taken from each peer incarnation before a restart (from the snapshot). */
+  watermarks?: Record<string, number>;
+  /** Envelopes that killed an earlier incarnation of this endpoint: refused, not handled again. */
+  poison?: ReadonlyArray<{ peerKey: string; seq: number }>;
+}
+
+interface PendingAsk {
+  to: string;
+  type: string;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+  checkReply: ((payload: unknown) => string | undefined) | undefined;
+}
+
+export interface RouterStats {
+  sent: number;
+  received: number;
+  queuedLocal: number;
+  inFlight: number;
+  held: number;
+  pendingAsks: number;
+  /** Refusals of this endpoint's tells by their receivers (each one is a dead letter at the receiver). */
+  rejectionsReceived: number;
+}
+
+/**
+ * The data plane of one endpoint (a thread). Sends go to a local target, over the direct link to the endpoint
+ * hosting the receiver, or, while the route is being resolved, into a bounded hold queue. Everything sent during
+ * one event-loop turn leaves in one commit: local deliveries first, then the commit hooks (which persist state),
+ * then one batch per link, then acknowledgements. A peer is acknowledged only for what is handled and saved.
+ */
+export class Router {
+  readonly endpointKey: string;
+  private readonly locals = new Map<string, LocalTarget>();
+  private readonly links = new Map<string, Link>();
+  private readonly routes = new Map<string, Link>();
+  private readonly unresolved = new Map<string, Envelope[]>();
+  private readonly deadRoutes = new Map<string, string>();
+  private readonly asks = new Map<string, PendingAsk>();
+  private readonly commitHooks: Array<() => void> = [];
+  private readonly writableWaiters: Array<() => void> = [];
+  private readonly watermarks: Record<string, number>;
+  private readonly poison: Set<string>;
+  private localQueue: Envelope[] = [];
+  private commitScheduled = false;
+  private askCounter = 0;
+  private halted = false;
+  private sentCount = 0;
+  private receivedCount = 0;
+  private rejectionsReceived = 0;
+  /** The link and sequence number of the envelope being handled, to name it if handling kills the thread. */
+  current: { peerKey: string; seq: number } | undefined;
+
+  constructor(private readonly options: RouterOptions) {
+    this.endpointKey = options.endpointKey;
+    this.watermarks = { ...(options.watermarks ?? {}) };
+    this.poison = new Set((options.poison ?? []).map((p) => `${p.peerKey}\u0000${p.seq}`));
+  }
+
+  /** Most envelopes in flight to one peer endpoint. */
+  get window(): number {
+    return this.options.window;
+  }
+
+  addLocal(actorId: string, target: LocalTarget): void {
+    this.locals.set(actorId, target);
+    this.deadRoutes.delete(actorId);
+  }
+
+  removeLocal(actorId: string): void {
+    this.locals.delete(actorId);
+  }
+
+  /** Runs `hook` at every commit, after local deliveries and before batches and acks leave. */
+  onCommit(hook: () => void): () => void {
+    this.commitHooks.push(hook);
+    return () => {
+      const index = this.commitHooks.indexOf(hook);
+      if (index !== -1) this.commitHooks.splice(index, 1);
+    };
+  }
+
+  /** Stops all traffic at once: what this turn produced is discarded, as the endpoint is failing. */
+  halt(): void {
+    this.halted = true;
+  }
+
+  send(envelope: Envelope): SendStatus {
+    if (this.halted) return 'dead';
+    const target = actorOf(envelope.to);
+    let status: SendStatus;
+    if (this.locals.has(target) || this.asks.has(envelope.to)) {
+      status = this.enqueueLocal(envelope);
+    } else {
+      const link = this.routes.get(target);
+      if (link !== undefined) status = link.offer(envelope) ? 'sent' : 'full';
+      else status = this.sendUnrouted(envelope, target);
+    }
+    if (status === 'sent') {
+      this.sentCount += 1;
+      this.scheduleCommit();
+    }
+    return status;
+  }
+
+  tell(from: string, to: string, type: string, payload: unknown, options?: EnvelopeOptions): SendStatus {
+    return this.send(createEnvelope(from, to, type, payload, options));
+  }
+
+  ask<TReply>(
+    from: string,
+    to: string,
+    type: string,
+    payload: unknown,
+    options: EnvelopeOptions & { timeoutMs: number; checkReply?: (payload: unknown) => string | undefined },
+  ): Promise<TReply> {
+    this.askCounter += 1;
+    const address = replyAddress(from, this.askCounter);
+    const envelope = createEnvelope(from, to, type, payload, { ...options, replyTo: address });
+    return new Promise<TReply>((resolve, reject) => {
+      const status = this.send(envelope);
+      if (status === 'full') return reject(new MailboxFullError(to, this.options.window));
+      const timer = setTimeout(() => {
+        this.asks.delete(address);
+        reject(new AskTimeoutError(to, type, options.timeoutMs));
+      }, options.timeoutMs);
+      this.asks.set(address, {
+        to,
+        type,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        timer,
+        checkReply: options.checkReply,
+      });
+      if (status === 'dead') this.settleAsk(address, undefined, new DeadLetterError(to, this.deadReason(to)));
+    });
+  }
+
+  /** Resolves once there may be room to send again (after the next acknowledgement from any peer). */
+  whenWritable(): Promise<void> {
+    return new Promise((resolve) => this.writableWaiters.push(resolve));
+  }
+
+  hasRoomFor(actorId: string): boolean {
+    const link = this.routes.get(actorId);
+    return link === undefined || link.hasRoom;
+  }
+
+  /** A direct port to the endpoint named `name` (an actor id, or `$main`), serving the given actor ids. */
+  attachLink(name: string, port: MessagePort, peerKey: string, actorIds: readonly string[]): void {
+    let link = this.links.get(name);
+    if (link === undefined) {
+      link = new Link(name, this.options.window, this.linkEvents);
+      this.links.set(name, link);
+    }
+    link.attach(port, peerKey, this.watermarks[peerKey] ?? 0);
+    for (const actorId of actorIds) this.routeTo(actorId, link);
+    this.scheduleCommit();
+  }
+
+  /** The actor lives on the endpoint an existing link already reaches. */
+  routeVia(actorId: string, linkName: string): void {
+    const link = this.links.get(linkName);
+    if (link === undefined) {
+      this.routeFailed(actorId, `no link '${linkName}'`);
+      return;
+    }
+    this.routeTo(actorId, link);
+    this.scheduleCommit();
+  }
+
+  /** The directory has no such actor, or it stopped for good. */
+  routeFailed(actorId: string, reason: string): void {
+    this.deadRoutes.set(actorId, reason);
+    const held = this.unresolved.get(actorId);
+    this.unresolved.delete(actorId);
+    for (const envelope of held ?? []) this.undeliverable(envelope, reason);
+  }
+
+  /** The actor may be reachable again (it started): forget that it was not. */
+  available(actorId: string): void {
+    this.deadRoutes.delete(actorId);
+  }
+
+  /** The endpoint behind link `name` went down and will come back: hold what is sent to it. */
+  peerDown(name: string): void {
+    this.links.get(name)?.detach();
+    this.scheduleCommit();
+  }
+
+  /** The endpoint behind link `name` is gone for good: everything held for it becomes a dead letter. */
+  peerGone(name: string, reason: string): void {
+    const link = this.links.get(name);
+    if (link === undefined) return;
+    link.close();
+    this.links.delete(name);
+    for (const [actorId, routed] of this.routes) {
+      if (routed !== link) continue;
+      this.routes.delete(actorId);
+      this.deadRoutes.set(actorId, reason);
+      this.rejectAsksTo(actorId, reason);
+    }
+    if (link.peerKey !== undefined) delete this.watermarks[link.peerKey];
+    for (const envelope of link.takeUnacked()) this.undeliverable(envelope, reason);
+  }
+
+  /** Sequence numbers taken from each current peer: saved with the actor's state. */
+  currentWatermarks(): Record<string, number> {
+    for (const link of this.links.values()) {
+      if (link.peerKey !== undefined) this.watermarks[link.peerKey] = link.received;
+    }
+    return { ...this.watermarks };
+  }
+
+  stats(): RouterStats {
+    let inFlight = 0;
+    for (const link of this.links.values()) inFlight += link.inFlight;
+    let held = 0;
+    for (const queue of this.unresolved.values()) held += queue.length;
+    return {
+      sent: this.sentCount,
+      received: this.receivedCount,
+      queuedLocal: this.localQueue.length,
+      inFlight,
+      held,
+      pendingAsks: this.asks.size,
+      rejectionsReceived: this.rejectionsReceived,
+    };
+  }
+
+  /** Runs the commit now rather than at the end of the turn (on stop, to leave nothing behind). */
+  commitNow(): void {
+    this.commit();
+  }
+
+  close(): void {
+    for (const link of this.links.values()) link.close();
+    for (const [address, pending] of this.asks) {
+      this.settleAsk(address, undefined, new DeadLetterError(pending.to, 'the asking endpoint stopped'));
+    }
+  }
+
+  private routeTo(actorId: string, link: Link): void {
+    this.routes.set(actorId, link);
+    this.deadRoutes.delete(actorId);
+    const held = this.unresolved.get(actorId);
+    if (held === undefined) return;
+    this.unresolved.delete(actorId);
+    for (const envelope of held) {
+      if (!link.offer(envelope)) this.undeliverable(envelope, 'mailbox full when its route was resolved');
+    }
+  }
+
+  private enqueueLocal(envelope: Envelope): SendStatus {
+    if (this.localQueue.length >= this.options.window * Math.max(1, this.locals.size)) return 'full';
+    this.localQueue.push(envelope);
+    return 'sent';
+  }
+
+  private sendUnrouted(envelope: Envelope, target: string): SendStatus {
+    const dead = this.deadRoutes.get(target);
+    if (dead !== undefined) {
+      this.undeliverable(envelope, dead);
+      return 'dead';
+    }
+    let held = this.unresolved.get(target);
+    if (held === undefined) {
+      held = [];
+      this.unresolved.set(target, held);
+      this.options.resolve(target);
+      // The directory may answer synchronously (on the main thread) and route or refuse what is held.
+      if (!this.unresolved.has(target)) return this.send(envelope);
+    }
+    if (held.length >= this.options.window) return 'full';
+    held.push(envelope);
+    return 'sent';
+  }
+
+  private deadReason(actorId: string): string {
+    return this.deadRoutes.get(actorId) ?? `no actor '${actorId}'`;
+  }
+
+  private readonly linkEvents = {
+    onBatch: (link: Link, firstSeq: number, envelopes: readonly unknown[]) => {
+      if (firstSeq > link.received + 1) {
+        this.options.log.error(
+          { link: link.name, expected: link.received + 1, got: firstSeq },
+          'gap in link sequence numbers',
+        );
+      }
+      for (let i = 0; i < envelopes.length; i += 1) {
+        if (this.halted) return;
+        const seq = firstSeq + i;
+        if (seq <= link.received) continue;
+        link.received = seq;
+        const envelope = envelopes[i];
+        if (!isEnvelope(envelope)) {
+          this.options.log.warn({ link: link.name, seq }, 'invalid envelope from peer refused');
+          continue;
+        }
+        this.receivedCount += 1;
+        const peerKey = link.peerKey ?? link.name;
+        if (this.poison.size > 0 && this.poison.has(`${peerKey}\u0000${seq}`)) {
+          this.reject(envelope, 'its handling crashed an earlier incarnation of the receiver');
+          continue;
+        }
+        this.current = { peerKey, seq };
+        this.deliver(envelope);
+      }
+      this.current = undefined;
+      this.scheduleCommit();
+    },
+    onInvalid: (link: Link, reason: string) => {
+      this.options.log.warn({ link: link.name, reason }, 'invalid message on link');
+    },
+    onAcked: () => {
+      if (this.writableWaiters.length === 0) return;
+      for (const wake of this.writableWaiters.splice(0)) wake();
+    },
+  };
+
+  private deliver(envelope: Envelope): void {
+    if (envelope.type === REJECTED_TYPE && !this.asks.has(envelope.to)) {
+      // The refusing endpoint already made it a dead letter; a sender that did not ask has nothing to settle.
+      this.rejectionsReceived += 1;
+      return;
+    }
+    if (envelope.to.includes('#')) {
+      if (this.asks.has(envelope.to)) this.answerAsk(envelope);
+      else this.undeliverable(envelope, 'reply arrived after its ask had ended');
+      return;
+    }
+    const target = this.locals.get(actorOf(envelope.to));
+    if (target === undefined) {
+      this.undeliverable(envelope, `no actor '${actorOf(envelope.to)}' in this endpoint`);
+      return;
+    }
+    target.accept(envelope);
+  }
+
+  /** Refuses an envelope: a dead letter here, and the sender told why (unless it is itself a reply or refusal). */
+  reject(envelope: Envelope, reason: string): void {
+    this.undeliverable(envelope, reason);
+    if (envelope.type === REPLY_TYPE || envelope.type === REJECTED_TYPE) return;
+    const payload: RejectionPayload = { id: envelope.id, type: envelope.type, reason };
+    this.send(
+      createEnvelope(envelope.to, envelope.replyTo ?? envelope.from, REJECTED_TYPE, payload, {
+        correlationId: envelope.correlationId,
+      }),
+    );
+  }
+
+  private answerAsk(envelope: Envelope): void {
+    const pending = this.asks.get(envelope.to);
+    if (pending === undefined) return;
+    if (envelope.type === REJECTED_TYPE) {
+      const rejection = envelope.payload as Partial<RejectionPayload>;
+      this.settleAsk(envelope.to, undefined, new ValidationError(`actor '${pending.to}' refused '${pending.type}': ${rejection.reason ?? 'no reason given'}`, { to: pending.to }));
+      return;
+    }
+    const problem = pending.checkReply?.(envelope.payload);
+    if (problem !== undefined) {
+      this.settleAsk(envelope.to, undefined, new ValidationError(`reply from '${pending.to}': ${problem}`));
+      return;
+    }
+    this.settleAsk(envelope.to, envelope.payload);
+  }
+
+  private settleAsk(address: string, value: unknown, error?: Error): void {
+    const pending = this.asks.get(address);
+    if (pending === undefined) return;
+    this.asks.delete(address);
+    clearTimeout(pending.timer);
+    if (error) pending.reject(error);
+    else pending.resolve(value);
+  }
+
+  private rejectAsksTo(actorId: string, reason: string): void {
+    for (const [address, pending] of this.asks) {
+      if (pending.to === actorId) this.settleAsk(address, undefined, new DeadLetterError(actorId, reason));
+    }
+  }
+
+  private undeliverable(envelope: Envelope, reason: string): void {
+    if (envelope.replyTo !== undefined && this.asks.has(envelope.replyTo)) {
+      this.settleAsk(envelope.replyTo, undefined, new DeadLetterError(envelope.to, reason));
+    }
+    this.options.deadLetters.record(deadLetterOf(envelope, reason));
+  }
+
+  /** Commits at the end of this turn: called for every send, and when an actor's state changes by itself. */
+  scheduleCommit(): void {
+    if (this.commitScheduled || this.halted) return;
+    this.commitScheduled = true;
+    queueMicrotask(this.commit);
+  }
+
+  private readonly commit = (): void => {
+    this.commitScheduled = false;
+    if (this.halted) return;
+    while (this.localQueue.length > 0) {
+      const queue = this.localQueue;
+      this.localQueue = [];
+      for (const envelope of queue) {
+        if (this.halted) return;
+        this.deliver(envelope);
+      }
+    }
+    for (const hook of this.commitHooks) hook();
+    if (this.halted) return;
+    for (const link of this.links.values()) {
+      link.flush();
+      link.sendAck();
+    }
+  };
+}

@@ -1,0 +1,127 @@
+import type { ChildSpec, Shutdown, SupervisorSpec } from '../../supervisors/child-spec.ts';
+import { describeExit, type ExitReason } from '../../supervisors/exit-reason.ts';
+import { Supervisor, type SupervisorEvent, validateSupervisorSpec } from '../../supervisors/index.ts';
+import { type Logger, rootLogger } from '../telemetry/logger.ts';
+import { ActorFactory, validateActorStarts } from './actor-factory.ts';
+import { type ActorRef, createActorRef } from './actor-ref.ts';
+import type { ActorStart } from './actor-start.ts';
+import { DeadLetterOffice } from './dead-letters.ts';
+import { Directory, MAIN_ID } from './directory.ts';
+import { incarnationId } from './ids.ts';
+import type { Protocol } from './protocol.ts';
+import { Router, type RouterStats } from './router.ts';
+import { InMemorySnapshotStore, type SnapshotStore } from './snapshot-store.ts';
+
+export interface ActorSystemOptions {
+  /** Where actors' state is kept for restarts. Default: in memory. */
+  snapshots?: SnapshotStore;
+  /** Envelopes in flight per link, and held per actor while it restarts. Default 4096. */
+  window?: number;
+  /** How often workers send heartbeats. Default 1000 ms. */
+  heartbeatMs?: number;
+  /** A worker silent this long is hung, and fails. Default 5000 ms. */
+  heartbeatTimeoutMs?: number;
+  /** Default ask timeout. Default 5000 ms. */
+  askTimeoutMs?: number;
+  log?: Logger;
+  /** Every supervisor event (failures, restarts, escalations), for telemetry. */
+  onEvent?: (event: SupervisorEvent) => void;
+}
+
+export type ActorChildSpec = ChildSpec<ActorStart>;
+
+/**
+ * A running tree of actors under a root supervisor: the entry point for host applications. It owns the main
+ * thread's endpoint (for refs and inline actors), the directory, the snapshot store and the dead letters.
+ */
+export class ActorSystem {
+  readonly root: Supervisor;
+  readonly deadLetters: DeadLetterOffice;
+  readonly log: Logger;
+  private readonly router: Router;
+  private readonly factory: ActorFactory;
+  private readonly askTimeoutMs: number;
+  private stopping: Promise<void> | undefined;
+  private readonly terminated: Promise<ExitReason>;
+
+  private constructor(spec: SupervisorSpec<ActorStart>, options: ActorSystemOptions) {
+    this.log = options.log ?? rootLogger().child({ system: spec.id });
+    this.deadLetters = new DeadLetterOffice(this.log);
+    this.askTimeoutMs = options.askTimeoutMs ?? 5000;
+    const window = options.window ?? 4096;
+    let directory: Directory | undefined;
+    this.router = new Router({
+      endpointKey: `${MAIN_ID}@${incarnationId()}`,
+      window,
+      log: this.log,
+      deadLetters: this.deadLetters,
+      resolve: (to) => directory?.resolveForMain(to),
+    });
+    directory = new Directory(this.router, this.log);
+    this.factory = new ActorFactory({
+      mainRouter: this.router,
+      mainKey: this.router.endpointKey,
+      directory,
+      snapshots: options.snapshots ?? new InMemorySnapshotStore(),
+      deadLetters: this.deadLetters,
+      log: this.log,
+      window,
+      heartbeatMs: options.heartbeatMs ?? 1000,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5000,
+    });
+    this.root = new Supervisor(spec, {
+      factory: this.factory,
+      onEvent: (event) => {
+        this.logEvent(event);
+        options.onEvent?.(event);
+      },
+    });
+    this.terminated = this.root.whenTerminated();
+    this.terminated.then((reason) => {
+      if (reason.type === 'failure') {
+        this.log.fatal({ reason }, `actor system stopping: ${describeExit(reason)}`);
+      }
+      this.router.close();
+    });
+  }
+
+  /** Validates the whole spec tree, then starts it; a child failing to start stops the rest and rejects. */
+  static async start(spec: SupervisorSpec<ActorStart>, options: ActorSystemOptions = {}): Promise<ActorSystem> {
+    const normalized = validateSupervisorSpec(spec) as SupervisorSpec<ActorStart>;
+    validateActorStarts(normalized.children);
+    const system = new ActorSystem(normalized, options);
+    await system.root.start();
+    return system;
+  }
+
+  ref<P extends Protocol = Protocol>(id: string, protocol?: P): ActorRef<P> {
+    return createActorRef(this.router, MAIN_ID, id, protocol, this.askTimeoutMs);
+  }
+
+  /** Traffic through the main thread's endpoint (refs and inline actors); worker-to-worker traffic is not here. */
+  stats(): RouterStats {
+    return this.router.stats();
+  }
+
+  /** A serializable view of one actor: state value, context, mailbox and counters. */
+  async inspect(id: string): Promise<unknown> {
+    const child = this.factory.get(id);
+    if (child === undefined) throw new Error(`no actor '${id}' in this system`);
+    return child.inspect();
+  }
+
+  /** Resolves when the root supervisor has stopped, with why: `shutdown` after stop(), a failure on escalation. */
+  whenTerminated(): Promise<ExitReason> {
+    return this.terminated;
+  }
+
+  stop(shutdown: Shutdown = 'infinity'): Promise<void> {
+    if (this.stopping === undefined) this.stopping = this.root.stop(shutdown).finally(() => this.router.close());
+    return this.stopping;
+  }
+
+  private logEvent(event: SupervisorEvent): void {
+    if (event.type === 'child-failed' || event.type === 'escalated') this.log.warn({ event }, event.type);
+    else this.log.debug({ event }, event.type);
+  }
+}

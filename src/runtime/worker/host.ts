@@ -1,0 +1,156 @@
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { expose } from 'comlink';
+import { serializeError } from '../../resilience/errors.ts';
+import { actorLogger, rootLogger } from '../../telemetry/logger.ts';
+import { ActorCell } from '../actor-cell.ts';
+import { createActorIO } from '../actor-io.ts';
+import { loadDefinition } from '../actor-source.ts';
+import { toCloneable } from '../cloneable.ts';
+import type { DeadLetter } from '../dead-letters.ts';
+import { Router } from '../router.ts';
+import { nodeEndpoint } from './comlink-endpoint.ts';
+import type { StoredActorState, WorkerControl, WorkerEvent, WorkerInit, WorkerView } from './protocol.ts';
+
+/*
+ * The entry of every actor worker. It answers the control plane over comlink, reports to the supervisor's side on
+ * a separate events port (heartbeats, state, failures, dead letters), and runs one actor cell behind a router.
+ */
+
+interface HostData {
+  eventsPort: MessagePort;
+  heartbeatMs: number;
+  /** The definition to import before start is called, so that a standby worker starts its actor at once. */
+  preload?: { module: string; export: string };
+}
+
+const data = workerData as HostData;
+const events = data.eventsPort;
+const report = (event: WorkerEvent): void => events.postMessage(event);
+
+setInterval(() => report({ t: 'heartbeat' }), data.heartbeatMs);
+report({ t: 'heartbeat' });
+
+const preloaded = data.preload ? loadDefinition(data.preload) : undefined;
+// A preload that fails is reported by start(), which loads again and rejects with the error.
+preloaded?.catch(() => undefined);
+
+let cell: ActorCell | undefined;
+let router: Router | undefined;
+let endpointKey = '';
+let pendingDeadLetters: DeadLetter[] = [];
+
+function requireStarted(): { cell: ActorCell; router: Router } {
+  if (cell === undefined || router === undefined) throw new Error('actor not started');
+  return { cell, router };
+}
+
+function storedState(current: ActorCell, activeRouter: Router): StoredActorState {
+  return { ...current.persistedState(), watermarks: activeRouter.currentWatermarks() };
+}
+
+const control: WorkerControl = {
+  async start(init: WorkerInit) {
+    if (cell !== undefined) throw new Error(`actor '${init.actorId}' already started in this worker`);
+    const sameSource =
+      data.preload?.module === init.source.module && data.preload?.export === init.source.export;
+    const definition = await (sameSource && preloaded ? preloaded : loadDefinition(init.source));
+    const log = actorLogger(init.actorId, definition.kind);
+    endpointKey = init.endpointKey;
+    const activeRouter = new Router({
+      endpointKey: init.endpointKey,
+      window: init.window,
+      log,
+      deadLetters: { record: (letter) => pendingDeadLetters.push(letter) },
+      resolve: (to) => report({ t: 'resolve', to }),
+      ...(init.restored ? { watermarks: init.restored.watermarks } : {}),
+      ...(init.poison ? { poison: init.poison } : {}),
+    });
+    const io = createActorIO(activeRouter, init.actorId, log);
+    const activeCell = new ActorCell(definition, {
+      id: init.actorId,
+      io,
+      ...(init.input === undefined ? {} : { input: init.input }),
+      ...(init.restored ? { restored: init.restored } : {}),
+    });
+    activeCell.onFailure = (error) => {
+      activeRouter.halt();
+      const poison = activeRouter.current;
+      report({ t: 'failure', error: serializeError(error), ...(poison ? { poison } : {}) });
+    };
+    activeCell.onChange = () => activeRouter.scheduleCommit();
+    activeCell.onDone = (output) => {
+      activeRouter.commitNow();
+      report({ t: 'done', output: toCloneable(output) });
+    };
+    activeRouter.addLocal(init.actorId, {
+      accept: (envelope) => {
+        const result = activeCell.deliver(envelope);
+        if (!result.ok && 'rejected' in result) activeRouter.reject(envelope, result.rejected);
+      },
+    });
+    let lastWatermarks = '';
+    activeRouter.onCommit(() => {
+      if (pendingDeadLetters.length > 0) {
+        report({ t: 'dead-letters', letters: pendingDeadLetters });
+        pendingDeadLetters = [];
+      }
+      if (!init.persist || !activeCell.isRunning) return;
+      const changed = activeCell.takeChangedState();
+      const watermarks = activeRouter.currentWatermarks();
+      const watermarkKey = JSON.stringify(watermarks);
+      if (changed === undefined && watermarkKey === lastWatermarks) return;
+      lastWatermarks = watermarkKey;
+      report({ t: 'state', state: { ...(changed ?? activeCell.persistedState()), watermarks } });
+    });
+    activeRouter.attachLink('$main', init.mainPort, init.mainKey, ['$main']);
+    cell = activeCell;
+    router = activeRouter;
+  },
+
+  async stop() {
+    if (cell === undefined || router === undefined) return;
+    router.commitNow();
+    router.halt();
+    cell.stop();
+  },
+
+  async snapshot() {
+    const started = requireStarted();
+    return storedState(started.cell, started.router);
+  },
+
+  async inspect(): Promise<WorkerView> {
+    const started = requireStarted();
+    const view = started.cell.view();
+    return { ...view, context: toCloneable(view.context), endpointKey, mailbox: started.router.stats() };
+  },
+
+  async ping() {
+    return Date.now();
+  },
+
+  attachLink(name, port, peerKey, actorIds) {
+    requireStarted().router.attachLink(name, port, peerKey, actorIds);
+  },
+  routeVia(actorId, linkName) {
+    requireStarted().router.routeVia(actorId, linkName);
+  },
+  routeFailed(actorId, reason) {
+    requireStarted().router.routeFailed(actorId, reason);
+  },
+  available(actorId) {
+    router?.available(actorId);
+  },
+  peerDown(name) {
+    router?.peerDown(name);
+  },
+  peerGone(name, reason) {
+    router?.peerGone(name, reason);
+  },
+};
+
+if (parentPort === null) {
+  rootLogger().fatal('the actor host must run in a worker thread');
+  process.exit(1);
+}
+expose(control, nodeEndpoint(parentPort));

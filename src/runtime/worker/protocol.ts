@@ -1,0 +1,102 @@
+import type { MessagePort } from 'node:worker_threads';
+import { Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { ActorView, PersistedActorState } from '../actor-cell.ts';
+import type { DeadLetter } from '../dead-letters.ts';
+import type { RouterStats } from '../router.ts';
+import type { SerializedError } from '../../resilience/errors.ts';
+
+/** An actor's state as saved between incarnations: the machine, its timers, and what it took from each peer. */
+export interface StoredActorState extends PersistedActorState {
+  watermarks: Record<string, number>;
+}
+
+/** What the supervisor's side gives a worker to start its actor. */
+export interface WorkerInit {
+  actorId: string;
+  source: { module: string; export: string };
+  input?: unknown;
+  restored?: StoredActorState;
+  poison?: Array<{ peerKey: string; seq: number }>;
+  window: number;
+  /** Post the actor's state to the snapshot store at every commit that changed it. */
+  persist: boolean;
+  endpointKey: string;
+  mainKey: string;
+  mainPort: MessagePort;
+}
+
+export interface WorkerView extends ActorView {
+  endpointKey: string;
+  mailbox: RouterStats;
+}
+
+/** The control plane, called over comlink: lifecycle and inspection, plus the directory's link management. */
+export interface WorkerControl {
+  start(init: WorkerInit): Promise<void>;
+  /** Saves and flushes everything, then stops the machine. The worker is terminated after. */
+  stop(): Promise<void>;
+  snapshot(): Promise<StoredActorState>;
+  inspect(): Promise<WorkerView>;
+  ping(): Promise<number>;
+  attachLink(name: string, port: MessagePort, peerKey: string, actorIds: string[]): void;
+  routeVia(actorId: string, linkName: string): void;
+  routeFailed(actorId: string, reason: string): void;
+  available(actorId: string): void;
+  peerDown(name: string): void;
+  peerGone(name: string, reason: string): void;
+}
+
+/** What a worker reports on its events port, fire and forget. */
+export type WorkerEvent =
+  | { t: 'heartbeat' }
+  | { t: 'resolve'; to: string }
+  | { t: 'state'; state: StoredActorState }
+  | { t: 'failure'; error: SerializedError; poison?: { peerKey: string; seq: number } }
+  | { t: 'done'; output: unknown }
+  | { t: 'dead-letters'; letters: DeadLetter[] };
+
+const SerializedErrorSchema = Type.Object({
+  name: Type.String(),
+  message: Type.String(),
+  stack: Type.Optional(Type.String()),
+  code: Type.Optional(Type.String()),
+});
+
+const DeadLetterSchema = Type.Object({
+  id: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  type: Type.String(),
+  correlationId: Type.String(),
+  reason: Type.String(),
+  at: Type.Number(),
+});
+
+const WorkerEventSchema = Type.Union([
+  Type.Object({ t: Type.Literal('heartbeat') }),
+  Type.Object({ t: Type.Literal('resolve'), to: Type.String({ minLength: 1 }) }),
+  Type.Object({
+    t: Type.Literal('state'),
+    state: Type.Object({
+      machine: Type.Unknown(),
+      timers: Type.Array(
+        Type.Object({ id: Type.String(), event: Type.Unknown(), delay: Type.Number(), startedAt: Type.Number() }),
+      ),
+      watermarks: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+    }),
+  }),
+  Type.Object({
+    t: Type.Literal('failure'),
+    error: SerializedErrorSchema,
+    poison: Type.Optional(Type.Object({ peerKey: Type.String(), seq: Type.Integer({ minimum: 1 }) })),
+  }),
+  Type.Object({ t: Type.Literal('done'), output: Type.Unknown() }),
+  Type.Object({ t: Type.Literal('dead-letters'), letters: Type.Array(DeadLetterSchema) }),
+]);
+
+const workerEventCheck = TypeCompiler.Compile(WorkerEventSchema);
+
+export function isWorkerEvent(value: unknown): value is WorkerEvent {
+  return workerEventCheck.Check(value);
+}

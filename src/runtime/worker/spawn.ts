@@ -1,0 +1,20 @@
+import { type ResourceLimits, Worker, type WorkerOptions } from 'node:worker_threads';
+
+/** Packages every actor worker imports; loaded ahead of the TypeScript loader when running from sources. */
+const RUNTIME_PACKAGES = ['xstate', '@sinclair/typebox', '@sinclair/typebox/compiler', 'pino', 'comlink'];
+
+/**
+ * Starts a worker on an entry module given by URL, from TypeScript sources or compiled JavaScript alike: every
+ * worker goes through a tiny JavaScript bootstrap that registers tsx only when the entry is a .ts file.
+ */
+export function spawnWorker(
+  entry: URL,
+  options: { workerData?: Record<string, unknown>; transferList?: WorkerOptions['transferList']; resourceLimits?: ResourceLimits; name?: string } = {},
+): Worker {
+  return new Worker(new URL('./bootstrap.mjs', import.meta.url), {
+    workerData: { ...options.workerData, foxtrotEntry: entry.href, foxtrotPackages: RUNTIME_PACKAGES },
+    ...(options.transferList ? { transferList: options.transferList } : {}),
+    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    ...(options.name ? { name: options.name } : {}),
+  });
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { FailureKind } from '../../src/index.ts';
+import { counterProtocol } from '../fixtures/counter.ts';
+import { counter, startSystem, waitFor } from '../support/system.ts';
+
+type Fault = 'crash' | 'throwLater' | 'exitProcess' | 'oom' | 'hang';
+
+const cases: Array<{ fault: Fault; kind: FailureKind; payload: Record<string, unknown> }> = [
+  { fault: 'crash', kind: 'machine-error', payload: {} },
+  { fault: 'throwLater', kind: 'uncaught-error', payload: {} },
+  { fault: 'exitProcess', kind: 'exited', payload: { code: 3 } },
+  { fault: 'oom', kind: 'resource-limits', payload: {} },
+  { fault: 'hang', kind: 'heartbeat', payload: {} },
+];
+
+describe('faults that really happen in a worker are detected, and the actor restarts with its state', () => {
+  for (const { fault, kind, payload } of cases) {
+    it(`${fault} -> ${kind}`, async () => {
+      const t = await startSystem([
+        { id: 'victim', start: counter({ resourceLimits: { maxOldGenerationSizeMb: 48 } }) },
+        { id: 'bystander', start: counter() },
+      ]);
+      try {
+        const victim = t.system.ref('victim', counterProtocol);
+        const bystander = t.system.ref('bystander', counterProtocol);
+        victim.tell('inc', { by: 41 });
+        bystander.tell('inc', { by: 7 });
+        await expect(victim.ask('get', {})).resolves.toMatchObject({ count: 41 });
+
+        t.system.ref('victim').tell(fault, payload);
+        await waitFor(() => t.events.some((e) => e.type === 'child-restarted' && e.child === 'victim'), 15_000);
+
+        const failed = t.events.find((e) => e.type === 'child-failed');
+        expect(failed).toMatchObject({ child: 'victim', reason: { type: 'failure', kind } });
+        victim.tell('inc', { by: 1 });
+        await expect(victim.ask('get', {})).resolves.toMatchObject({ count: 42 });
+        await expect(bystander.ask('get', {})).resolves.toMatchObject({ count: 7 });
+        const info = t.system.root.whichChildren().find((c) => c.id === 'victim');
+        expect(info).toMatchObject({ status: 'running', restarts: 1 });
+        expect(info?.lastFailure).toContain(kind);
+      } finally {
+        await t.system.stop();
+      }
+    });
+  }
+});
