@@ -19,6 +19,8 @@ export interface ActorIO {
   ask<TReply = unknown>(to: string, type: string, payload: unknown, options?: AskOptions): Promise<TReply>;
   /** Answers the ask that `request` came with. A message that was not an ask has no one to answer: ignored. */
   reply(request: MessageMeta, payload: unknown): void;
+  /** Resolves once a receiver has acknowledged something, so a producer that got `false` from tell may retry. */
+  writable(): Promise<void>;
   now(): number;
   readonly log: Logger;
 }

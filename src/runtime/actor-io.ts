@@ -14,6 +14,7 @@ export function createActorIO(router: Router, self: string, log: Logger, now: ()
     tell: (to, type, payload, options) => router.tell(self, to, type, payload, options) !== 'full',
     ask: (to, type, payload, options) =>
       router.ask(self, to, type, payload, { ...options, timeoutMs: options?.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS }),
+    writable: () => router.whenWritable(),
     reply: (request, payload) => {
       if (request.replyTo === undefined) return;
       router.tell(self, request.replyTo, REPLY_TYPE, payload, { correlationId: request.correlationId });

@@ -61,19 +61,6 @@ export function createEnvelope<TType extends string, TPayload>(
   return envelope;
 }
 
-export function metaOf(envelope: Envelope): MessageMeta {
-  const meta: MessageMeta = {
-    id: envelope.id,
-    from: envelope.from,
-    timestamp: envelope.timestamp,
-    correlationId: envelope.correlationId,
-  };
-  if (envelope.replyTo !== undefined) meta.replyTo = envelope.replyTo;
-  if (envelope.traceparent !== undefined) meta.traceparent = envelope.traceparent;
-  if (envelope.tracestate !== undefined) meta.tracestate = envelope.tracestate;
-  return meta;
-}
-
 const EnvelopeSchema = Type.Object({
   id: Type.String({ minLength: 1 }),
   from: Type.String({ minLength: 1 }),

@@ -2,6 +2,9 @@ import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
 import type { Envelope } from './envelope.ts';
 import { isLinkMessage, type LinkMessage } from './wire.ts';
 
+/** Envelopes per postMessage at most: large enough to amortise the post, small enough to pipeline. */
+export const MAX_BATCH = 512;
+
 export interface LinkEvents {
   /** Envelopes `firstSeq`, `firstSeq + 1`, ... arrived (possibly some already seen: check `received`). */
   onBatch(link: Link, firstSeq: number, envelopes: readonly unknown[]): void;
@@ -78,6 +81,9 @@ export class Link {
   offer(envelope: Envelope): boolean {
     if (this.unacked.length >= this.window) return false;
     this.unacked.push(envelope);
+    // A producer filling its whole window in one turn would leave the receiver idle until the turn ends:
+    // posting every MAX_BATCH envelopes lets the two threads work at the same time.
+    if (this.unacked.length - (this.postedUpTo - this.ackedUpTo) >= MAX_BATCH) this.flush();
     return true;
   }
 

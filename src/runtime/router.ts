@@ -79,7 +79,8 @@ export class Router {
   private receivedCount = 0;
   private rejectionsReceived = 0;
   /** The link and sequence number of the envelope being handled, to name it if handling kills the thread. */
-  current: { peerKey: string; seq: number } | undefined;
+  private currentPeer: string | undefined;
+  private currentSeq = 0;
 
   constructor(private readonly options: RouterOptions) {
     this.endpointKey = options.endpointKey;
@@ -258,6 +259,11 @@ export class Router {
     };
   }
 
+  /** The link and sequence number of the envelope being handled, if any: it is the one to blame for a crash. */
+  get current(): { peerKey: string; seq: number } | undefined {
+    return this.currentPeer === undefined ? undefined : { peerKey: this.currentPeer, seq: this.currentSeq };
+  }
+
   /** Runs the commit now rather than at the end of the turn (on stop, to leave nothing behind). */
   commitNow(): void {
     this.commit();
@@ -334,10 +340,11 @@ export class Router {
           this.reject(envelope, 'its handling crashed an earlier incarnation of the receiver');
           continue;
         }
-        this.current = { peerKey, seq };
+        this.currentPeer = peerKey;
+        this.currentSeq = seq;
         this.deliver(envelope);
       }
-      this.current = undefined;
+      this.currentPeer = undefined;
       this.scheduleCommit();
     },
     onInvalid: (link: Link, reason: string) => {

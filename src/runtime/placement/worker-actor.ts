@@ -43,6 +43,8 @@ export class WorkerActor implements ChildHandle {
   private monitor: NodeJS.Timeout | undefined;
   private poison: Array<{ peerKey: string; seq: number }> = [];
   private pendingResolves: string[] = [];
+  /** The state last saved, so that a watermarks-only update can be saved without reading the store back. */
+  private lastState: StoredActorState | undefined;
 
   constructor(
     private readonly ctx: PlacementContext,
@@ -67,6 +69,7 @@ export class WorkerActor implements ChildHandle {
     const persist = this.start_.persist !== false;
     try {
       const restored = persist ? await this.ctx.snapshots.load(this.id) : undefined;
+      this.lastState = restored;
       const { port1, port2 } = new MessageChannel();
       this.ctx.mainRouter.attachLink(this.id, port1, endpointKey, [this.id]);
       const init: WorkerInit = {
@@ -188,7 +191,10 @@ export class WorkerActor implements ChildHandle {
         spawned.lastBeat = Date.now();
         return;
       case 'state':
-        this.ctx.snapshots.save(this.id, event.state);
+        this.saveState(event.state);
+        return;
+      case 'watermarks':
+        if (this.lastState) this.saveState({ ...this.lastState, watermarks: event.watermarks });
         return;
       case 'dead-letters':
         for (const letter of event.letters) this.ctx.deadLetters.record(letter);
@@ -205,9 +211,15 @@ export class WorkerActor implements ChildHandle {
       case 'done':
         // A finished machine starts afresh if it is started again, as an OTP child's init would.
         this.ctx.snapshots.delete(this.id);
+        this.lastState = undefined;
         this.fail(spawned, exitOfOutput(event.output));
         return;
     }
+  }
+
+  private saveState(state: StoredActorState): void {
+    this.lastState = state;
+    this.ctx.snapshots.save(this.id, state);
   }
 
   /** The running worker stopped being useful: make sure it is gone, then report the exit once. */

@@ -88,7 +88,7 @@ const control: WorkerControl = {
         if (!result.ok && 'rejected' in result) activeRouter.reject(envelope, result.rejected);
       },
     });
-    let lastWatermarks = '';
+    let savedReceived = -1;
     activeRouter.onCommit(() => {
       if (pendingDeadLetters.length > 0) {
         report({ t: 'dead-letters', letters: pendingDeadLetters });
@@ -96,11 +96,13 @@ const control: WorkerControl = {
       }
       if (!init.persist || !activeCell.isRunning) return;
       const changed = activeCell.takeChangedState();
+      const received = activeRouter.stats().received;
+      if (changed === undefined && received === savedReceived) return;
+      savedReceived = received;
       const watermarks = activeRouter.currentWatermarks();
-      const watermarkKey = JSON.stringify(watermarks);
-      if (changed === undefined && watermarkKey === lastWatermarks) return;
-      lastWatermarks = watermarkKey;
-      report({ t: 'state', state: { ...(changed ?? activeCell.persistedState()), watermarks } });
+      // A message that changed nothing in the machine still moved the watermarks, which must be saved.
+      if (changed === undefined) report({ t: 'watermarks', watermarks });
+      else report({ t: 'state', state: { ...changed, watermarks } });
     });
     activeRouter.attachLink('$main', init.mainPort, init.mainKey, ['$main']);
     cell = activeCell;

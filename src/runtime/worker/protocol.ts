@@ -52,6 +52,7 @@ export type WorkerEvent =
   | { t: 'heartbeat' }
   | { t: 'resolve'; to: string }
   | { t: 'state'; state: StoredActorState }
+  | { t: 'watermarks'; watermarks: Record<string, number> }
   | { t: 'failure'; error: SerializedError; poison?: { peerKey: string; seq: number } }
   | { t: 'done'; output: unknown }
   | { t: 'dead-letters'; letters: DeadLetter[] };
@@ -86,6 +87,7 @@ const WorkerEventSchema = Type.Union([
       watermarks: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
     }),
   }),
+  Type.Object({ t: Type.Literal('watermarks'), watermarks: Type.Record(Type.String(), Type.Integer({ minimum: 0 })) }),
   Type.Object({
     t: Type.Literal('failure'),
     error: SerializedErrorSchema,

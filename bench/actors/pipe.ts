@@ -1,0 +1,89 @@
+import { setup } from 'xstate';
+import { Type } from '@sinclair/typebox';
+import { type ActorIO, defineActor, type ProtocolEvent } from '../../src/runtime/actor-definition.ts';
+import { defineProtocol } from '../../src/runtime/protocol.ts';
+
+/*
+ * Benchmark actors: a producer that streams envelopes to a consumer as fast as the consumer's window allows, and
+ * a consumer that handles each one, either in a fast handler selected by its state or by a machine transition.
+ */
+
+export const pipeProtocol = defineProtocol({
+  messages: {
+    produce: Type.Object({ to: Type.String(), count: Type.Integer({ minimum: 1 }) }),
+    item: Type.Object({ n: Type.Integer() }),
+    expect: Type.Object({ count: Type.Integer({ minimum: 1 }) }),
+    ping: Type.Object({}),
+  },
+  replies: {
+    expect: Type.Object({ handled: Type.Integer() }),
+    ping: Type.Object({}),
+  },
+});
+
+let handled = 0;
+let target = 0;
+let done: (() => void) | undefined;
+
+function countOne(): void {
+  handled += 1;
+  if (handled === target) done?.();
+}
+
+const consumerMachine = setup({
+  types: { context: {} as { transitions: number }, events: {} as ProtocolEvent<typeof pipeProtocol> },
+  actions: { count: () => countOne(), expect: () => undefined, pong: () => undefined, produce: () => undefined },
+}).createMachine({
+  id: 'pipe',
+  context: { transitions: 0 },
+  initial: 'open',
+  states: { open: {} },
+  on: {
+    item: { actions: 'count' },
+    expect: { actions: 'expect' },
+    ping: { actions: 'pong' },
+    produce: { actions: 'produce' },
+  },
+});
+
+async function produce(io: ActorIO, to: string, count: number) {
+  for (let n = 1; n <= count; ) {
+    if (io.tell(to, 'item', { n })) n += 1;
+    else await io.writable();
+  }
+}
+
+const effects = (io: ActorIO) => ({
+  actions: {
+    expect: ({ event }: { event: ProtocolEvent<typeof pipeProtocol> }) => {
+      if (event.type !== 'expect') return;
+      handled = 0;
+      target = event.payload.count;
+      const meta = event.meta;
+      done = () => io.reply(meta, { handled });
+    },
+    pong: ({ event }: { event: ProtocolEvent<typeof pipeProtocol> }) => {
+      if (event.type === 'ping') io.reply(event.meta, {});
+    },
+    produce: ({ event }: { event: ProtocolEvent<typeof pipeProtocol> }) => {
+      if (event.type === 'produce') void produce(io, event.payload.to, event.payload.count);
+    },
+  },
+});
+
+/** Handles `item` in a fast handler (no transition per message), as high-rate actors do. */
+export const pipeActor = defineActor({
+  kind: 'pipe',
+  protocol: pipeProtocol,
+  machine: consumerMachine,
+  effects,
+  handlers: { item: () => countOne() },
+});
+
+/** Handles `item` with a machine transition per message. */
+export const pipeTransitionActor = defineActor({
+  kind: 'pipe-transition',
+  protocol: pipeProtocol,
+  machine: consumerMachine,
+  effects,
+});
