@@ -90,7 +90,12 @@ export class ActorSystem {
     const normalized = validateSupervisorSpec(spec) as SupervisorSpec<ActorStart>;
     validateActorStarts(normalized.children);
     const system = new ActorSystem(normalized, options);
-    await system.root.start();
+    try {
+      await system.root.start();
+    } catch (error) {
+      system.router.close();
+      throw error;
+    }
     return system;
   }
 
