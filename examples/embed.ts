@@ -39,7 +39,12 @@ export async function runEmbedExample(print: (line: string) => void = console.lo
     for (let i = 0; i < 5; i += 1) teller.tell('deposit', { account: 'alice', cents: 100 });
 
     const after = await teller.ask('stats', {});
-    const balance = await ledger.ask('balance', { account: 'alice' });
+    // The teller passes deposits on over its own link to the ledger, independent of our asks: wait for them.
+    let balance = await ledger.ask('balance', { account: 'alice' });
+    for (let tries = 0; balance.cents < 1500 && tries < 100; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      balance = await ledger.ask('balance', { account: 'alice' });
+    }
     const restarts = system.root.whichChildren().find((child) => child.id === 'teller')?.restarts ?? 0;
     print(`teller restarted ${restarts} time(s), resumed at ${before.handled}, now handled ${after.handled}`);
     print(`ledger balance of alice: ${balance.cents} cents`);

@@ -1,5 +1,6 @@
 import type { ChildFactory, ChildHandle } from '../../supervisors/child-handle.ts';
 import type { ChildSpec, WorkerChildSpec } from '../../supervisors/child-spec.ts';
+import { ValidationError } from '../resilience/errors.ts';
 import type { ActorStart } from './actor-start.ts';
 import { validateActorStart } from './actor-start.ts';
 import { InlineActor } from './placement/inline-actor.ts';
@@ -32,10 +33,18 @@ export class ActorFactory implements ChildFactory<ActorStart> {
   }
 }
 
-/** Checks every actor child's start in a spec tree, so that a bad one is refused before anything starts. */
-export function validateActorStarts(children: readonly ChildSpec<unknown>[]): void {
+/**
+ * Checks every actor child's start in a spec tree, and that actor ids are unique across the whole tree (they
+ * are addresses), so that a bad spec is refused before anything starts.
+ */
+export function validateActorStarts(children: readonly ChildSpec<unknown>[], seen = new Set<string>()): void {
   for (const child of children) {
-    if (child.type === 'supervisor') validateActorStarts(child.supervisor.children);
-    else validateActorStart(child.id, child.start);
+    if (child.type === 'supervisor') {
+      validateActorStarts(child.supervisor.children, seen);
+      continue;
+    }
+    if (seen.has(child.id)) throw new ValidationError(`child '${child.id}': duplicate actor id in the supervision tree`);
+    seen.add(child.id);
+    validateActorStart(child.id, child.start);
   }
 }

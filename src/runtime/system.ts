@@ -58,6 +58,10 @@ export class ActorSystem {
       resolve: (to) => directory?.resolveForMain(to),
     });
     directory = new Directory(this.router, this.log);
+    // The main thread answers nothing: only replies to its asks and refusals of its tells are for it.
+    this.router.addLocal(MAIN_ID, {
+      accept: (envelope) => this.router.reject(envelope, 'the main thread is not an actor: it takes only replies'),
+    });
     this.factory = new ActorFactory({
       mainRouter: this.router,
       mainKey: this.router.endpointKey,

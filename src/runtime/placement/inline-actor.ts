@@ -43,7 +43,11 @@ export class InlineActor implements ChildHandle, LocalTarget {
     const cell = this.cell;
     if (cell?.isRunning) {
       const result = cell.deliver(envelope);
-      if (result.ok) return;
+      if (result.ok) {
+        // No sender holds a copy for an inline actor (its mailbox dies with it): save after every message.
+        this.persist();
+        return;
+      }
       if ('rejected' in result) this.ctx.mainRouter.reject(envelope, result.rejected);
       else this.ctx.mainRouter.reject(envelope, 'its handling crashed the receiver');
       return;
@@ -117,7 +121,7 @@ export class InlineActor implements ChildHandle, LocalTarget {
   }
 
   private persist(): void {
-    if (!this.cell?.isRunning) return;
+    if (this.start_.persist === false || !this.cell?.isRunning) return;
     const state = this.cell.takeChangedState();
     if (state !== undefined) this.ctx.snapshots.save(this.id, { ...state, watermarks: {} });
   }

@@ -124,6 +124,8 @@ export class WorkerActor implements ChildHandle {
   }
 
   release(): void {
+    // What was held for this actor is refused now, and new links number from 1: old poison would hit innocents.
+    this.poison = [];
     if (this.spare) void this.terminate(this.spare);
     this.spare = undefined;
     this.ctx.directory.gone(this.id, `actor '${this.id}' was stopped by its supervisor`);

@@ -56,11 +56,17 @@ const control: WorkerControl = {
     const definition = await (sameSource && preloaded ? preloaded : loadDefinition(init.source));
     const log = actorLogger(init.actorId, definition.kind);
     endpointKey = init.endpointKey;
-    const activeRouter = new Router({
+    const activeRouter: Router = new Router({
       endpointKey: init.endpointKey,
       window: init.window,
       log,
-      deadLetters: { record: (letter) => pendingDeadLetters.push(letter) },
+      deadLetters: {
+        record: (letter) => {
+          pendingDeadLetters.push(letter);
+          // Dead letters are reported at the next commit, which a refusal on its own must bring about.
+          activeRouter.scheduleCommit();
+        },
+      },
       resolve: (to) => report({ t: 'resolve', to }),
       ...(init.restored ? { watermarks: init.restored.watermarks } : {}),
       ...(init.poison ? { poison: init.poison } : {}),
