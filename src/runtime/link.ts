@@ -36,6 +36,8 @@ export class Link {
     readonly name: string,
     readonly window: number,
     private readonly events: LinkEvents,
+    /** A small number naming this link within its endpoint, for the blame slot. */
+    readonly index = 0,
   ) {}
 
   get attached(): boolean {

@@ -31,6 +31,13 @@ export interface RouterOptions {
   watermarks?: Record<string, number>;
   /** Envelopes that killed an earlier incarnation of this endpoint: refused, not handled again. */
   poison?: ReadonlyArray<{ peerKey: string; seq: number }>;
+  /**
+   * Shared with the supervisor's thread: [handling, link index, seq] of the envelope being handled, so that the
+   * envelope that killed the thread (exit, out of memory, endless loop) can be named after the thread is gone.
+   */
+  blame?: Int32Array;
+  /** Told which peer incarnation a link index stands for, whenever a link is attached. */
+  onLinkAttached?: (index: number, peerKey: string) => void;
 }
 
 interface PendingAsk {
@@ -74,6 +81,7 @@ export class Router {
   private localQueue: Envelope[] = [];
   private commitScheduled = false;
   private askCounter = 0;
+  private linkCount = 0;
   private halted = false;
   private sentCount = 0;
   private receivedCount = 0;
@@ -181,10 +189,12 @@ export class Router {
   attachLink(name: string, port: MessagePort, peerKey: string, actorIds: readonly string[]): void {
     let link = this.links.get(name);
     if (link === undefined) {
-      link = new Link(name, this.options.window, this.linkEvents);
+      this.linkCount += 1;
+      link = new Link(name, this.options.window, this.linkEvents, this.linkCount);
       this.links.set(name, link);
     }
     link.attach(port, peerKey, this.watermarks[peerKey] ?? 0);
+    this.options.onLinkAttached?.(link.index, peerKey);
     for (const actorId of actorIds) this.routeTo(actorId, link);
     this.scheduleCommit();
   }
@@ -342,7 +352,16 @@ export class Router {
         }
         this.currentPeer = peerKey;
         this.currentSeq = seq;
-        this.deliver(envelope);
+        const blame = this.options.blame;
+        if (blame !== undefined) {
+          blame[1] = link.index;
+          blame[2] = seq;
+          blame[0] = 1;
+          this.deliver(envelope);
+          blame[0] = 0;
+        } else {
+          this.deliver(envelope);
+        }
       }
       this.currentPeer = undefined;
       this.scheduleCommit();

@@ -25,6 +25,9 @@ interface Spawned {
   alive: boolean;
   lastBeat: number;
   lastError: unknown;
+  blame: Int32Array;
+  /** Peer incarnation of each link index in the worker, to name the envelope in the blame slot. */
+  linkKeys: Map<number, string>;
 }
 
 type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'failing';
@@ -80,6 +83,7 @@ export class WorkerActor implements ChildHandle {
         endpointKey,
         mainKey: this.ctx.mainKey,
         mainPort: port2,
+        blame: spawned.blame.buffer as SharedArrayBuffer,
         ...(this.start_.input === undefined ? {} : { input: this.start_.input }),
         ...(restored ? { restored } : {}),
         ...(this.poison.length > 0 ? { poison: this.poison } : {}),
@@ -161,6 +165,8 @@ export class WorkerActor implements ChildHandle {
       alive: true,
       lastBeat: Date.now(),
       lastError: undefined,
+      blame: new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT)),
+      linkKeys: new Map(),
     };
     // The exit promise is awaited where it matters; a spare that dies unobserved must not be unhandled.
     spawned.exited.catch(() => undefined);
@@ -210,6 +216,9 @@ export class WorkerActor implements ChildHandle {
         if (event.poison) this.poison = [...this.poison, event.poison].slice(-MAX_POISON);
         this.fail(spawned, { type: 'failure', kind: 'machine-error', error: event.error });
         return;
+      case 'link':
+        spawned.linkKeys.set(event.index, event.peerKey);
+        return;
       case 'done':
         // A finished machine starts afresh if it is started again, as an OTP child's init would.
         this.ctx.snapshots.delete(this.id);
@@ -217,6 +226,17 @@ export class WorkerActor implements ChildHandle {
         this.fail(spawned, exitOfOutput(event.output));
         return;
     }
+  }
+
+  /**
+   * A worker that died while handling an envelope (exit, out of memory, endless loop) could not say which one:
+   * the blame slot it shared does. That envelope is refused when sent again, instead of killing every restart.
+   */
+  private blameEnvelope(spawned: Spawned, reason: ExitReason): void {
+    if (reason.type !== 'failure' || reason.kind === 'machine-error' || spawned.blame[0] !== 1) return;
+    const peerKey = spawned.linkKeys.get(spawned.blame[1] ?? 0);
+    const seq = spawned.blame[2] ?? 0;
+    if (peerKey !== undefined && seq > 0) this.poison = [...this.poison, { peerKey, seq }].slice(-MAX_POISON);
   }
 
   private saveState(state: StoredActorState): void {
@@ -231,6 +251,7 @@ export class WorkerActor implements ChildHandle {
     this.unwatch();
     this.ctx.log.warn({ actor: this.id, reason }, 'actor exited');
     void this.terminate(spawned).then(() => {
+      this.blameEnvelope(spawned, reason);
       this.ctx.directory.down(this.id);
       this.current = undefined;
       this.phase = 'idle';

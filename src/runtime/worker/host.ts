@@ -70,6 +70,8 @@ const control: WorkerControl = {
       resolve: (to) => report({ t: 'resolve', to }),
       ...(init.restored ? { watermarks: init.restored.watermarks } : {}),
       ...(init.poison ? { poison: init.poison } : {}),
+      blame: new Int32Array(init.blame),
+      onLinkAttached: (index, peerKey) => report({ t: 'link', index, peerKey }),
     });
     const io = createActorIO(activeRouter, init.actorId, log);
     const activeCell = new ActorCell(definition, {

@@ -24,6 +24,8 @@ export interface WorkerInit {
   endpointKey: string;
   mainKey: string;
   mainPort: MessagePort;
+  /** [handling, link index, seq] of the envelope being handled; read by the supervisor's side after a death. */
+  blame: SharedArrayBuffer;
 }
 
 export interface WorkerView extends ActorView {
@@ -55,6 +57,7 @@ export type WorkerEvent =
   | { t: 'watermarks'; watermarks: Record<string, number> }
   | { t: 'failure'; error: SerializedError; poison?: { peerKey: string; seq: number } }
   | { t: 'done'; output: unknown }
+  | { t: 'link'; index: number; peerKey: string }
   | { t: 'dead-letters'; letters: DeadLetter[] };
 
 const SerializedErrorSchema = Type.Object({
@@ -94,6 +97,7 @@ const WorkerEventSchema = Type.Union([
     poison: Type.Optional(Type.Object({ peerKey: Type.String(), seq: Type.Integer({ minimum: 1 }) })),
   }),
   Type.Object({ t: Type.Literal('done'), output: Type.Unknown() }),
+  Type.Object({ t: Type.Literal('link'), index: Type.Integer({ minimum: 1 }), peerKey: Type.String() }),
   Type.Object({ t: Type.Literal('dead-letters'), letters: Type.Array(DeadLetterSchema) }),
 ]);
 
