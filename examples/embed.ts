@@ -4,7 +4,7 @@
  *
  *   npx tsx examples/embed.ts
  */
-import { ActorSystem, type SupervisorSpec, type ActorStart } from '../src/index.ts';
+import { type ActorStart, ActorSystem, type SupervisorSpec } from '../src/index.ts';
 import { ledgerProtocol, tellerProtocol } from './ledger-actors.ts';
 
 const actors = new URL('./ledger-actors.ts', import.meta.url);

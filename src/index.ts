@@ -2,7 +2,7 @@
  * Foxtrot's actor runtime: define actors (a protocol, an XState machine, the effects given to it) and run them in
  * worker threads or inline, under supervisors with Erlang/OTP semantics. Nothing here knows about trading.
  */
-export { Type, type Static, type TSchema } from '@sinclair/typebox';
+export { type Static, type TSchema, Type } from '@sinclair/typebox';
 export type { ChildFactory, ChildHandle } from '../supervisors/child-handle.ts';
 export type {
   BackoffOptions,
@@ -16,7 +16,12 @@ export type {
   WorkerChildSpec,
 } from '../supervisors/child-spec.ts';
 export { describeExit, type ExitReason, type FailureKind, isAbnormal } from '../supervisors/exit-reason.ts';
-export { Supervisor, type ChildInfo, type SupervisorEvent, validateSupervisorSpec } from '../supervisors/index.ts';
+export {
+  type ChildInfo,
+  Supervisor,
+  type SupervisorEvent,
+  validateSupervisorSpec,
+} from '../supervisors/index.ts';
 export * from './resilience/errors.ts';
 export type { ActorView, PersistedActorState } from './runtime/actor-cell.ts';
 export {

@@ -22,7 +22,8 @@ export class Backoff {
   /** The delay before the restart that follows a failure at `now`. */
   next(now: number): number {
     if (this.options === undefined) return 0;
-    if (this.lastFailureAt !== undefined && now - this.lastFailureAt > this.options.resetAfterMs) this.attempt = 0;
+    if (this.lastFailureAt !== undefined && now - this.lastFailureAt > this.options.resetAfterMs)
+      this.attempt = 0;
     this.lastFailureAt = now;
     const delay = backoffDelay(this.attempt, this.options, this.random);
     this.attempt += 1;

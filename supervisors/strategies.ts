@@ -22,7 +22,11 @@ export interface RestartPlan {
  * Which children a failure affects, by strategy, as OTP decides it: one_for_one (and simple_one_for_one) only the
  * failed child; one_for_all every child; rest_for_one the failed child and those started after it.
  */
-export function planRestart(strategy: Strategy, children: readonly PlannedChild[], failedId: string): RestartPlan {
+export function planRestart(
+  strategy: Strategy,
+  children: readonly PlannedChild[],
+  failedId: string,
+): RestartPlan {
   const failedAt = children.findIndex((child) => child.id === failedId);
   if (failedAt === -1) return { stop: [], start: [], remove: [] };
   let affected: readonly PlannedChild[];

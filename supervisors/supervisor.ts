@@ -124,7 +124,9 @@ export class Supervisor<TStart = unknown> implements ChildHandle {
       this.requireRunning('startChild');
       const spec = this.dynamicSpec(specOrId);
       if (this.children.some((child) => child.spec.id === spec.id)) {
-        throw new ValidationError(`supervisor '${this.id}': a child '${spec.id}' already exists`, { child: spec.id });
+        throw new ValidationError(`supervisor '${this.id}': a child '${spec.id}' already exists`, {
+          child: spec.id,
+        });
       }
       const child = this.makeChild(spec, args);
       try {
@@ -176,10 +178,14 @@ export class Supervisor<TStart = unknown> implements ChildHandle {
     return this.serialize(async () => {
       const child = this.settledChild(id);
       if (child.status === 'running') {
-        throw new FoxtrotError('CHILD_RUNNING', `supervisor '${this.id}': child '${id}' must be stopped to be deleted`, {
-          severity: 'warning',
-          context: { supervisor: this.id, child: id },
-        });
+        throw new FoxtrotError(
+          'CHILD_RUNNING',
+          `supervisor '${this.id}': child '${id}' must be stopped to be deleted`,
+          {
+            severity: 'warning',
+            context: { supervisor: this.id, child: id },
+          },
+        );
       }
       child.handle.release();
       this.remove(child);
@@ -358,11 +364,14 @@ export class Supervisor<TStart = unknown> implements ChildHandle {
     const where = `supervisor '${this.id}': startChild`;
     if (this.spec.flags.strategy === 'simple_one_for_one') {
       if (typeof specOrId !== 'string' || specOrId.length === 0) {
-        throw new ValidationError(`${where}: simple_one_for_one takes the new child's id and its start arguments`);
+        throw new ValidationError(
+          `${where}: simple_one_for_one takes the new child's id and its start arguments`,
+        );
       }
       return { ...(this.spec.children[0] as ChildSpec), id: specOrId };
     }
-    if (typeof specOrId === 'string') throw new ValidationError(`${where}: expected a child spec, got '${specOrId}'`);
+    if (typeof specOrId === 'string')
+      throw new ValidationError(`${where}: expected a child spec, got '${specOrId}'`);
     return validateChildSpec(where, specOrId);
   }
 
@@ -386,7 +395,10 @@ export class Supervisor<TStart = unknown> implements ChildHandle {
 
   private requireRunning(operation: string): void {
     if (this.state !== 'running') {
-      throw new FoxtrotError('SUPERVISOR_NOT_RUNNING', `supervisor '${this.id}' cannot ${operation}: it is ${this.state}`);
+      throw new FoxtrotError(
+        'SUPERVISOR_NOT_RUNNING',
+        `supervisor '${this.id}' cannot ${operation}: it is ${this.state}`,
+      );
     }
   }
 
@@ -415,7 +427,13 @@ export class Supervisor<TStart = unknown> implements ChildHandle {
     });
   }
 
-  private emit(event: SupervisorEvent extends infer E ? (E extends unknown ? Omit<E, 'supervisor' | 'at'> : never) : never): void {
+  private emit(
+    event: SupervisorEvent extends infer E
+      ? E extends unknown
+        ? Omit<E, 'supervisor' | 'at'>
+        : never
+      : never,
+  ): void {
     this.deps.onEvent?.({ ...event, supervisor: this.id, at: this.now() } as SupervisorEvent);
   }
 }

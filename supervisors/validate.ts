@@ -10,19 +10,24 @@ export const DEFAULT_WORKER_SHUTDOWN_MS = 5000;
 
 /** A supervisor spec with every default filled in. */
 export type NormalizedSupervisorSpec<TStart = unknown> = SupervisorSpec<TStart> & {
-  flags: Required<Pick<SupervisorFlags, 'strategy' | 'intensity' | 'periodMs'>> & Pick<SupervisorFlags, 'backoff'>;
+  flags: Required<Pick<SupervisorFlags, 'strategy' | 'intensity' | 'periodMs'>> &
+    Pick<SupervisorFlags, 'backoff'>;
 };
 
 function fail(where: string, problem: string): never {
   throw new ValidationError(`${where}: ${problem}`, { where });
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
 
 function checkShutdown(where: string, shutdown: unknown): Shutdown {
   if (shutdown === 'brutal_kill' || shutdown === 'infinity') return shutdown;
   if (typeof shutdown === 'number' && Number.isInteger(shutdown) && shutdown >= 0) return shutdown;
-  return fail(where, `shutdown ${JSON.stringify(shutdown)} is not a non-negative integer (ms), 'brutal_kill' or 'infinity'`);
+  return fail(
+    where,
+    `shutdown ${JSON.stringify(shutdown)} is not a non-negative integer (ms), 'brutal_kill' or 'infinity'`,
+  );
 }
 
 function checkFlags(where: string, flags: unknown): NormalizedSupervisorSpec['flags'] {
@@ -50,7 +55,8 @@ function checkFlags(where: string, flags: unknown): NormalizedSupervisorSpec['fl
         fail(where, `flags.backoff.${name} ${JSON.stringify(value)} must be a number >= 0`);
       }
     }
-    if ((minMs as number) > (maxMs as number)) fail(where, `flags.backoff.minMs ${minMs} exceeds maxMs ${maxMs}`);
+    if ((minMs as number) > (maxMs as number))
+      fail(where, `flags.backoff.minMs ${minMs} exceeds maxMs ${maxMs}`);
     if (typeof jitter !== 'number' || jitter < 0 || jitter > 1) {
       fail(where, `flags.backoff.jitter ${JSON.stringify(jitter)} must be between 0 and 1`);
     }
@@ -67,7 +73,8 @@ function checkFlags(where: string, flags: unknown): NormalizedSupervisorSpec['fl
 export function validateChildSpec<TStart>(where: string, child: unknown): ChildSpec<TStart> {
   if (!isObject(child)) return fail(where, 'must be a child spec object');
   const { id, restart = 'permanent', type } = child;
-  if (typeof id !== 'string' || id.length === 0) fail(where, `id ${JSON.stringify(id)} must be a non-empty string`);
+  if (typeof id !== 'string' || id.length === 0)
+    fail(where, `id ${JSON.stringify(id)} must be a non-empty string`);
   const named = `${where} '${id}'`;
   if (typeof restart !== 'string' || !RESTART_TYPES.includes(restart)) {
     fail(named, `restart ${JSON.stringify(restart)} is not one of ${RESTART_TYPES.join(', ')}`);
@@ -82,7 +89,8 @@ export function validateChildSpec<TStart>(where: string, child: unknown): ChildS
       supervisor,
     } as ChildSpec<TStart>;
   }
-  if (type !== undefined && type !== 'worker') fail(named, `type ${JSON.stringify(type)} is not 'worker' or 'supervisor'`);
+  if (type !== undefined && type !== 'worker')
+    fail(named, `type ${JSON.stringify(type)} is not 'worker' or 'supervisor'`);
   if (!('start' in child)) fail(named, 'start is missing');
   return {
     id,
@@ -97,10 +105,14 @@ export function validateChildSpec<TStart>(where: string, child: unknown): ChildS
  * Checks a whole supervision tree before anything starts, and fills in OTP's defaults. Every problem is reported
  * with where it is (`supervisor 'core': children[2] 'risk': ...`).
  */
-export function validateSupervisorSpec<TStart>(spec: unknown, where = 'supervisor'): NormalizedSupervisorSpec<TStart> {
+export function validateSupervisorSpec<TStart>(
+  spec: unknown,
+  where = 'supervisor',
+): NormalizedSupervisorSpec<TStart> {
   if (!isObject(spec)) return fail(where, 'spec must be an object');
   const { id, flags, children } = spec;
-  if (typeof id !== 'string' || id.length === 0) fail(where, `id ${JSON.stringify(id)} must be a non-empty string`);
+  if (typeof id !== 'string' || id.length === 0)
+    fail(where, `id ${JSON.stringify(id)} must be a non-empty string`);
   const named = `${where} '${id}'`;
   const normalizedFlags = checkFlags(named, flags);
   if (!Array.isArray(children)) fail(named, 'children must be an array');

@@ -1,5 +1,5 @@
-import { setup } from 'xstate';
 import { Type } from '@sinclair/typebox';
+import { setup } from 'xstate';
 import { type ActorIO, defineActor, type ProtocolEvent } from '../../src/runtime/actor-definition.ts';
 import { defineProtocol } from '../../src/runtime/protocol.ts';
 
@@ -32,7 +32,12 @@ function countOne(): void {
 
 const consumerMachine = setup({
   types: { context: {} as { transitions: number }, events: {} as ProtocolEvent<typeof pipeProtocol> },
-  actions: { count: () => countOne(), expect: () => undefined, pong: () => undefined, produce: () => undefined },
+  actions: {
+    count: () => countOne(),
+    expect: () => undefined,
+    pong: () => undefined,
+    produce: () => undefined,
+  },
 }).createMachine({
   id: 'pipe',
   context: { transitions: 0 },

@@ -26,7 +26,9 @@ function positive(flag: string, raw: string | undefined, integer: boolean): numb
   if (raw === undefined) return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new ValidationError(`--${flag}: expected a positive ${integer ? 'integer' : 'number'}, got '${raw}'`);
+    throw new ValidationError(
+      `--${flag}: expected a positive ${integer ? 'integer' : 'number'}, got '${raw}'`,
+    );
   }
   return value;
 }

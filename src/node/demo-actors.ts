@@ -40,7 +40,11 @@ export const pulseActor = defineActor({
     states: {
       waiting: {
         after: {
-          period: { target: 'waiting', reenter: true, actions: ['beat', assign({ beats: ({ context }) => context.beats + 1 })] },
+          period: {
+            target: 'waiting',
+            reenter: true,
+            actions: ['beat', assign({ beats: ({ context }) => context.beats + 1 })],
+          },
         },
       },
     },
@@ -77,7 +81,9 @@ export const tallyActor = defineActor({
     id: 'tally',
     context: { beats: 0, last: 0 },
     on: {
-      beat: { actions: assign({ beats: ({ context }) => context.beats + 1, last: ({ event }) => event.payload.n }) },
+      beat: {
+        actions: assign({ beats: ({ context }) => context.beats + 1, last: ({ event }) => event.payload.n }),
+      },
       stats: { actions: 'answer' },
     },
   }),

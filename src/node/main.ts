@@ -1,4 +1,4 @@
-import { ActorSystem, type ActorStart, type SupervisorSpec } from '../index.ts';
+import { type ActorStart, ActorSystem, type SupervisorSpec } from '../index.ts';
 import { parseNodeArgs, USAGE } from './cli.ts';
 import { pulseProtocol, tallyProtocol } from './demo-actors.ts';
 
@@ -40,15 +40,20 @@ async function main(argv: readonly string[]): Promise<number> {
     const restarts = system.root.whichChildren().reduce((sum, child) => sum + child.restarts, 0);
     const up = ((Date.now() - startedAt) / 1000).toFixed(0);
     const beats = stats ? String(stats.beats) : '?';
-    process.stdout.write(`up ${up}s | beats ${beats} | restarts ${restarts} | dead letters ${system.deadLetters.count}\n`);
+    process.stdout.write(
+      `up ${up}s | beats ${beats} | restarts ${restarts} | dead letters ${system.deadLetters.count}\n`,
+    );
   }, 1000);
   const chaos =
-    options.crashEveryS === undefined ? undefined : setInterval(() => pulse.tell('crash', {}), options.crashEveryS * 1000);
+    options.crashEveryS === undefined
+      ? undefined
+      : setInterval(() => pulse.tell('crash', {}), options.crashEveryS * 1000);
 
   const stopped = new Promise<string>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));
     process.once('SIGTERM', () => resolve('SIGTERM'));
-    if (options.durationS !== undefined) setTimeout(() => resolve('duration reached'), options.durationS * 1000);
+    if (options.durationS !== undefined)
+      setTimeout(() => resolve('duration reached'), options.durationS * 1000);
     system.whenTerminated().then((reason) => resolve(`supervision tree stopped: ${reason.type}`));
   });
   const why = await stopped;

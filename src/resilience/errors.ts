@@ -128,7 +128,12 @@ export interface SerializedError {
 
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof FoxtrotError) {
-    return { name: error.name, message: error.message, code: error.code, ...(error.stack ? { stack: error.stack } : {}) };
+    return {
+      name: error.name,
+      message: error.message,
+      code: error.code,
+      ...(error.stack ? { stack: error.stack } : {}),
+    };
   }
   if (error instanceof Error) {
     return { name: error.name, message: error.message, ...(error.stack ? { stack: error.stack } : {}) };

@@ -1,4 +1,10 @@
-import { type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, createActor, type Snapshot } from 'xstate';
+import {
+  type AnyActorRef,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  createActor,
+  type Snapshot,
+} from 'xstate';
 import type { ActorDefinition, ActorIO, FastHandler } from './actor-definition.ts';
 import type { Envelope, MessageMeta } from './envelope.ts';
 import { capturePendingTimers, type PendingTimer, rearmTimers } from './timers.ts';
@@ -61,7 +67,9 @@ export class ActorCell {
     this.kind = definition.kind;
     this.definition = definition;
     this.io = options.io;
-    const machine = definition.effects ? definition.machine.provide(definition.effects(options.io)) : definition.machine;
+    const machine = definition.effects
+      ? definition.machine.provide(definition.effects(options.io))
+      : definition.machine;
     this.actor = createActor(machine, {
       id: options.id,
       ...(options.input === undefined ? {} : { input: options.input }),
@@ -97,7 +105,8 @@ export class ActorCell {
   }
 
   deliver(envelope: Envelope): DeliveryResult {
-    if (!this.isRunning) return { ok: false, failed: this.failure ?? new Error(`actor '${this.id}' is not running`) };
+    if (!this.isRunning)
+      return { ok: false, failed: this.failure ?? new Error(`actor '${this.id}' is not running`) };
     const problem = this.definition.protocol.check(envelope.type, envelope.payload);
     if (problem !== undefined) {
       this.counters.rejected += 1;

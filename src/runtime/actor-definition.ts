@@ -73,5 +73,9 @@ export function defineActor<TMachine extends AnyStateMachine, TProtocol extends 
 export function isActorDefinition(value: unknown): value is ActorDefinition {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<ActorDefinition>;
-  return typeof candidate.kind === 'string' && typeof candidate.protocol?.check === 'function' && !!candidate.machine;
+  return (
+    typeof candidate.kind === 'string' &&
+    typeof candidate.protocol?.check === 'function' &&
+    !!candidate.machine
+  );
 }

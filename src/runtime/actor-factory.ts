@@ -3,8 +3,8 @@ import type { ChildSpec, WorkerChildSpec } from '../../supervisors/child-spec.ts
 import { ValidationError } from '../resilience/errors.ts';
 import type { ActorStart } from './actor-start.ts';
 import { validateActorStart } from './actor-start.ts';
-import { InlineActor } from './placement/inline-actor.ts';
 import type { PlacementContext } from './placement/context.ts';
+import { InlineActor } from './placement/inline-actor.ts';
 import { WorkerActor } from './placement/worker-actor.ts';
 
 export type ActorChild = WorkerActor | InlineActor;
@@ -19,7 +19,10 @@ export class ActorFactory implements ChildFactory<ActorStart> {
   constructor(private readonly ctx: PlacementContext) {}
 
   create(spec: WorkerChildSpec<ActorStart>, args?: unknown): ChildHandle {
-    const start = validateActorStart(spec.id, args === undefined ? spec.start : { ...spec.start, input: args });
+    const start = validateActorStart(
+      spec.id,
+      args === undefined ? spec.start : { ...spec.start, input: args },
+    );
     const child =
       start.placement === 'inline'
         ? new InlineActor(this.ctx, spec.id, start)
@@ -43,7 +46,8 @@ export function validateActorStarts(children: readonly ChildSpec<unknown>[], see
       validateActorStarts(child.supervisor.children, seen);
       continue;
     }
-    if (seen.has(child.id)) throw new ValidationError(`child '${child.id}': duplicate actor id in the supervision tree`);
+    if (seen.has(child.id))
+      throw new ValidationError(`child '${child.id}': duplicate actor id in the supervision tree`);
     seen.add(child.id);
     validateActorStart(child.id, child.start);
   }

@@ -6,14 +6,22 @@ import { REPLY_TYPE } from './wire.ts';
 export const DEFAULT_ASK_TIMEOUT_MS = 5000;
 
 /** The effects an actor gets, backed by its endpoint's router: the same code in a worker and inline. */
-export function createActorIO(router: Router, self: string, log: Logger, now: () => number = Date.now): ActorIO {
+export function createActorIO(
+  router: Router,
+  self: string,
+  log: Logger,
+  now: () => number = Date.now,
+): ActorIO {
   return {
     self,
     log,
     now,
     tell: (to, type, payload, options) => router.tell(self, to, type, payload, options) !== 'full',
     ask: (to, type, payload, options) =>
-      router.ask(self, to, type, payload, { ...options, timeoutMs: options?.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS }),
+      router.ask(self, to, type, payload, {
+        ...options,
+        timeoutMs: options?.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS,
+      }),
     writable: () => router.whenWritable(),
     reply: (request, payload) => {
       if (request.replyTo === undefined) return;

@@ -16,7 +16,11 @@ export interface ActorRef<P extends Protocol = Protocol> {
   tell<K extends MessageType<P>>(type: K, payload: PayloadOf<P, K>, options?: EnvelopeOptions): boolean;
   /** Sends, waiting for room in the actor's mailbox first; rejects after `timeoutMs` without room. */
   send<K extends MessageType<P>>(type: K, payload: PayloadOf<P, K>, options?: AskOptions): Promise<void>;
-  ask<K extends MessageType<P>>(type: K, payload: PayloadOf<P, K>, options?: AskOptions): Promise<ReplyOf<P, K>>;
+  ask<K extends MessageType<P>>(
+    type: K,
+    payload: PayloadOf<P, K>,
+    options?: AskOptions,
+  ): Promise<ReplyOf<P, K>>;
 }
 
 export function createActorRef<P extends Protocol>(

@@ -58,7 +58,10 @@ export function validateActorStart(childId: string, start: unknown): ActorStart 
   if (start !== null && typeof start === 'object') {
     const module = (start as { actor?: { module?: unknown } }).actor?.module;
     if (module instanceof URL) {
-      const copy = { ...(start as ActorStart), actor: { ...(start as ActorStart).actor, module: module.href } };
+      const copy = {
+        ...(start as ActorStart),
+        actor: { ...(start as ActorStart).actor, module: module.href },
+      };
       validateActorStart(childId, copy);
       return start as ActorStart;
     }

@@ -14,7 +14,8 @@ export function toCloneable(value: unknown, depth = 0): unknown {
   if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, toCloneable(v, depth + 1)]));
   if (value instanceof Set) return new Set([...value].map((v) => toCloneable(v, depth + 1)));
   const record = value as Record<string, unknown>;
-  if (typeof record.sessionId === 'string' && typeof record.send === 'function') return `[actor ${record.id}]`;
+  if (typeof record.sessionId === 'string' && typeof record.send === 'function')
+    return `[actor ${record.id}]`;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(record)) copy[key] = toCloneable(record[key], depth + 1);
   return copy;

@@ -51,7 +51,13 @@ export class Directory {
     if (existing !== undefined && existing.state !== 'gone') {
       throw new ValidationError(`actor id '${id}' is already in use in this system`, { id });
     }
-    this.entries.set(id, { id, placement, state: 'down', linked: existing?.linked ?? new Set(), waiting: new Set() });
+    this.entries.set(id, {
+      id,
+      placement,
+      state: 'down',
+      linked: existing?.linked ?? new Set(),
+      waiting: new Set(),
+    });
   }
 
   placementOf(id: string): Placement | undefined {
@@ -146,7 +152,8 @@ export class Directory {
     const { port1, port2 } = new MessageChannel();
     a.linked.add(b.id);
     b.linked.add(a.id);
-    const onError = (error: unknown) => this.log.debug({ err: error, a: a.id, b: b.id }, 'link attach failed');
+    const onError = (error: unknown) =>
+      this.log.debug({ err: error, a: a.id, b: b.id }, 'link attach failed');
     b.host.control.attachLink(a.id, transfer(port2, [port2]), a.host.key, [a.id]).catch(onError);
     a.host.control.attachLink(b.id, transfer(port1, [port1]), b.host.key, [b.id]).catch(onError);
   }

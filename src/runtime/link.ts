@@ -48,6 +48,26 @@ export class Link {
     return this.unacked.length;
   }
 
+  /** The sequence number the next offered envelope gets. */
+  get nextSeq(): number {
+    return this.ackedUpTo + this.unacked.length + 1;
+  }
+
+  /**
+   * What of this link's outgoing side must survive the sender's death: the numbering, and the envelopes that are
+   * in no live port (a detached link holds them in this thread's memory only). Posted ones are in the peer's port.
+   */
+  outgoingState(): { nextSeq: number; pending: Envelope[] } {
+    return { nextSeq: this.nextSeq, pending: this.port === undefined ? this.unacked.slice() : [] };
+  }
+
+  /** Continues the numbering of an earlier incarnation of this endpoint, with what it had not yet handed over. */
+  restoreOutgoing(nextSeq: number, pending: readonly Envelope[]): void {
+    this.unacked.splice(0, this.unacked.length, ...pending);
+    this.ackedUpTo = nextSeq - 1 - pending.length;
+    this.postedUpTo = this.ackedUpTo;
+  }
+
   get hasRoom(): boolean {
     return this.unacked.length < this.window;
   }

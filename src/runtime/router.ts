@@ -1,12 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
-import {
-  AskTimeoutError,
-  DeadLetterError,
-  MailboxFullError,
-  ValidationError,
-} from '../resilience/errors.ts';
+import { AskTimeoutError, DeadLetterError, MailboxFullError, ValidationError } from '../resilience/errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { deadLetterOf, type DeadLetterSink } from './dead-letters.ts';
+import { type DeadLetterSink, deadLetterOf } from './dead-letters.ts';
 import { createEnvelope, type Envelope, type EnvelopeOptions, isEnvelope } from './envelope.ts';
 import { Link } from './link.ts';
 import { actorOf, REJECTED_TYPE, REPLY_TYPE, type RejectionPayload, replyAddress } from './wire.ts';
@@ -17,6 +12,12 @@ export interface LocalTarget {
 }
 
 export type SendStatus = 'sent' | 'full' | 'dead';
+
+/** The outgoing side of an endpoint, saved with its actor's state: see Link.outgoingState. */
+export interface OutgoingState {
+  links: Record<string, { nextSeq: number; pending: Envelope[] }>;
+  unresolved: Record<string, Envelope[]>;
+}
 
 export interface RouterOptions {
   /** This endpoint's incarnation, e.g. `risk@4f2a…`: peers key their sequence numbers by it. */
@@ -38,6 +39,8 @@ export interface RouterOptions {
   blame?: Int32Array;
   /** Told which peer incarnation a link index stands for, whenever a link is attached. */
   onLinkAttached?: (index: number, peerKey: string) => void;
+  /** The outgoing side of this endpoint's previous incarnation, to continue from. */
+  outgoing?: OutgoingState;
 }
 
 interface PendingAsk {
@@ -82,6 +85,7 @@ export class Router {
   private commitScheduled = false;
   private askCounter = 0;
   private linkCount = 0;
+  private linkChanges = 0;
   private halted = false;
   private sentCount = 0;
   private receivedCount = 0;
@@ -94,6 +98,48 @@ export class Router {
     this.endpointKey = options.endpointKey;
     this.watermarks = { ...(options.watermarks ?? {}) };
     this.poison = new Set((options.poison ?? []).map((p) => `${p.peerKey}\u0000${p.seq}`));
+    this.restoreOutgoing(options.outgoing);
+  }
+
+  /**
+   * An endpoint restarting from saved state continues each link's numbering (so peers recognise what they have
+   * already taken) and sends again what it had not handed to a live port; routes are asked for anew.
+   */
+  private restoreOutgoing(outgoing: OutgoingState | undefined): void {
+    if (outgoing === undefined) return;
+    for (const [name, state] of Object.entries(outgoing.links)) {
+      const link = this.linkNamed(name);
+      link.restoreOutgoing(state.nextSeq, state.pending);
+      this.routes.set(name, link);
+    }
+    for (const [actorId, held] of Object.entries(outgoing.unresolved))
+      this.unresolved.set(actorId, [...held]);
+    for (const name of new Set([...Object.keys(outgoing.links), ...Object.keys(outgoing.unresolved)])) {
+      this.options.resolve(name);
+    }
+  }
+
+  private linkNamed(name: string): Link {
+    let link = this.links.get(name);
+    if (link === undefined) {
+      this.linkCount += 1;
+      link = new Link(name, this.options.window, this.linkEvents, this.linkCount);
+      this.links.set(name, link);
+    }
+    return link;
+  }
+
+  outgoingState(): OutgoingState {
+    const links: OutgoingState['links'] = {};
+    for (const [name, link] of this.links) links[name] = link.outgoingState();
+    const unresolved: OutgoingState['unresolved'] = {};
+    for (const [actorId, held] of this.unresolved) unresolved[actorId] = held.slice();
+    return { links, unresolved };
+  }
+
+  /** Changes whenever something that outgoingState or the watermarks describe may have changed. */
+  progressStamp(): number {
+    return this.sentCount + this.receivedCount + this.linkChanges;
   }
 
   /** Most envelopes in flight to one peer endpoint. */
@@ -187,13 +233,9 @@ export class Router {
 
   /** A direct port to the endpoint named `name` (an actor id, or `$main`), serving the given actor ids. */
   attachLink(name: string, port: MessagePort, peerKey: string, actorIds: readonly string[]): void {
-    let link = this.links.get(name);
-    if (link === undefined) {
-      this.linkCount += 1;
-      link = new Link(name, this.options.window, this.linkEvents, this.linkCount);
-      this.links.set(name, link);
-    }
+    const link = this.linkNamed(name);
     link.attach(port, peerKey, this.watermarks[peerKey] ?? 0);
+    this.linkChanges += 1;
     this.options.onLinkAttached?.(link.index, peerKey);
     for (const actorId of actorIds) this.routeTo(actorId, link);
     this.scheduleCommit();
@@ -212,6 +254,7 @@ export class Router {
 
   /** The directory has no such actor, or it stopped for good. */
   routeFailed(actorId: string, reason: string): void {
+    if (this.links.get(actorId)?.attached === false) this.peerGone(actorId, reason);
     this.deadRoutes.set(actorId, reason);
     const held = this.unresolved.get(actorId);
     this.unresolved.delete(actorId);
@@ -226,6 +269,7 @@ export class Router {
   /** The endpoint behind link `name` went down and will come back: hold what is sent to it. */
   peerDown(name: string): void {
     this.links.get(name)?.detach();
+    this.linkChanges += 1;
     this.scheduleCommit();
   }
 
@@ -233,16 +277,17 @@ export class Router {
   peerGone(name: string, reason: string): void {
     const link = this.links.get(name);
     if (link === undefined) return;
+    // The link object stays: if the actor is started again, numbering continues where its saved state expects.
     link.close();
-    this.links.delete(name);
+    this.linkChanges += 1;
     for (const [actorId, routed] of this.routes) {
       if (routed !== link) continue;
       this.routes.delete(actorId);
       this.deadRoutes.set(actorId, reason);
       this.rejectAsksTo(actorId, reason);
     }
-    if (link.peerKey !== undefined) delete this.watermarks[link.peerKey];
     for (const envelope of link.takeUnacked()) this.undeliverable(envelope, reason);
+    this.scheduleCommit();
   }
 
   /** Sequence numbers taken from each current peer: saved with the actor's state. */
@@ -411,7 +456,14 @@ export class Router {
     if (pending === undefined) return;
     if (envelope.type === REJECTED_TYPE) {
       const rejection = envelope.payload as Partial<RejectionPayload>;
-      this.settleAsk(envelope.to, undefined, new ValidationError(`actor '${pending.to}' refused '${pending.type}': ${rejection.reason ?? 'no reason given'}`, { to: pending.to }));
+      this.settleAsk(
+        envelope.to,
+        undefined,
+        new ValidationError(
+          `actor '${pending.to}' refused '${pending.type}': ${rejection.reason ?? 'no reason given'}`,
+          { to: pending.to },
+        ),
+      );
       return;
     }
     const problem = pending.checkReply?.(envelope.payload);

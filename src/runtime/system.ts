@@ -60,7 +60,8 @@ export class ActorSystem {
     directory = new Directory(this.router, this.log);
     // The main thread answers nothing: only replies to its asks and refusals of its tells are for it.
     this.router.addLocal(MAIN_ID, {
-      accept: (envelope) => this.router.reject(envelope, 'the main thread is not an actor: it takes only replies'),
+      accept: (envelope) =>
+        this.router.reject(envelope, 'the main thread is not an actor: it takes only replies'),
     });
     this.factory = new ActorFactory({
       mainRouter: this.router,
@@ -90,7 +91,10 @@ export class ActorSystem {
   }
 
   /** Validates the whole spec tree, then starts it; a child failing to start stops the rest and rejects. */
-  static async start(spec: SupervisorSpec<ActorStart>, options: ActorSystemOptions = {}): Promise<ActorSystem> {
+  static async start(
+    spec: SupervisorSpec<ActorStart>,
+    options: ActorSystemOptions = {},
+  ): Promise<ActorSystem> {
     const normalized = validateSupervisorSpec(spec) as SupervisorSpec<ActorStart>;
     validateActorStarts(normalized.children);
     const system = new ActorSystem(normalized, options);
@@ -125,7 +129,8 @@ export class ActorSystem {
   }
 
   stop(shutdown: Shutdown = 'infinity'): Promise<void> {
-    if (this.stopping === undefined) this.stopping = this.root.stop(shutdown).finally(() => this.router.close());
+    if (this.stopping === undefined)
+      this.stopping = this.root.stop(shutdown).finally(() => this.router.close());
     return this.stopping;
   }
 

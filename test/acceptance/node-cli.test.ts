@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 const tsx = new URL('../../node_modules/.bin/tsx', import.meta.url).pathname;
 const main = new URL('../../src/node/main.ts', import.meta.url).pathname;
 
-function run(args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; out: string; err: string }> } {
+function run(args: string[]): {
+  child: ChildProcess;
+  done: Promise<{ code: number | null; out: string; err: string }>;
+} {
   const child = spawn(tsx, [main, ...args], { env: { ...process.env, FOXTROT_LOG_LEVEL: 'error' } });
   let out = '';
   let err = '';

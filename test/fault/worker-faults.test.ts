@@ -28,7 +28,10 @@ describe('faults that really happen in a worker are detected, and the actor rest
         await expect(victim.ask('get', {})).resolves.toMatchObject({ count: 41 });
 
         t.system.ref('victim').tell(fault, payload);
-        await waitFor(() => t.events.some((e) => e.type === 'child-restarted' && e.child === 'victim'), 15_000);
+        await waitFor(
+          () => t.events.some((e) => e.type === 'child-restarted' && e.child === 'victim'),
+          15_000,
+        );
 
         const failed = t.events.find((e) => e.type === 'child-failed');
         expect(failed).toMatchObject({ child: 'victim', reason: { type: 'failure', kind } });

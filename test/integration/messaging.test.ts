@@ -69,7 +69,11 @@ describe('messaging between real worker actors', () => {
     expect(t.system.ref('nobody').tell('inc', { by: 1 })).toBe(true);
     await expect(t.system.ref('nobody').ask('get', {})).rejects.toThrow(DeadLetterError);
     t.system.ref('a', counterProtocol).tell('forward', { to: 'ghost', by: 1 });
-    await waitFor(() => t.system.deadLetters.recent().some((l) => l.to === 'ghost'), 5000, 'ghost dead letter');
+    await waitFor(
+      () => t.system.deadLetters.recent().some((l) => l.to === 'ghost'),
+      5000,
+      'ghost dead letter',
+    );
     expect(t.system.deadLetters.count).toBeGreaterThanOrEqual(before + 3);
   });
 
@@ -79,7 +83,11 @@ describe('messaging between real worker actors', () => {
   });
 
   it('inspects an actor across the thread boundary', async () => {
-    const view = (await t.system.inspect('b')) as { value: unknown; context: { count: number }; status: string };
+    const view = (await t.system.inspect('b')) as {
+      value: unknown;
+      context: { count: number };
+      status: string;
+    };
     expect(view.status).toBe('active');
     expect(view.value).toBe('idle');
     expect(view.context.count).toBeGreaterThanOrEqual(100);

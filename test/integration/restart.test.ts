@@ -12,7 +12,11 @@ describe('restarting an actor from its persisted state', () => {
       timer.tell('crash', {});
       await waitFor(() => t.events.some((e) => e.type === 'child-restarted'), 10_000, 'restart');
       expect(((await t.system.inspect('timer')) as { value: string }).value).toBe('armed');
-      await waitFor(async () => (await timer.ask('get', {})).count === 1000, 5000, 'the re-armed timer to fire');
+      await waitFor(
+        async () => (await timer.ask('get', {})).count === 1000,
+        5000,
+        'the re-armed timer to fire',
+      );
       expect(((await t.system.inspect('timer')) as { value: string }).value).toBe('idle');
     } finally {
       await t.system.stop();

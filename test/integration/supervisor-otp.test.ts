@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   type ActorStart,
   ActorSystem,
-  type ChildSpec,
   ChildRestartingError,
+  type ChildSpec,
   type SupervisorEvent,
   ValidationError,
 } from '../../src/index.ts';
@@ -18,7 +18,8 @@ import { counter, sleep, startSystem, waitFor } from '../support/system.ts';
 
 const started = (events: SupervisorEvent[]) =>
   events.filter((e) => e.type === 'child-started' || e.type === 'child-restarted').map((e) => e.child);
-const stopped = (events: SupervisorEvent[]) => events.filter((e) => e.type === 'child-stopped').map((e) => e.child);
+const stopped = (events: SupervisorEvent[]) =>
+  events.filter((e) => e.type === 'child-stopped').map((e) => e.child);
 const restartsOf = (system: ActorSystem, id: string) =>
   system.root.whichChildren().find((c) => c.id === id)?.restarts;
 
@@ -39,7 +40,10 @@ describe('restart types', () => {
         const child = t.system.ref('child', counterProtocol);
         if (exit === 'crash') child.tell('crash', {});
         else child.tell('finish', exit === 'shutdown' ? { reason: 'shutdown' } : {});
-        await waitFor(() => t.events.some((e) => e.type === 'child-failed' || e.type === 'child-exited'), 10_000);
+        await waitFor(
+          () => t.events.some((e) => e.type === 'child-failed' || e.type === 'child-exited'),
+          10_000,
+        );
         await sleep(300);
         const info = t.system.root.whichChildren().find((c) => c.id === 'child');
         if (restarted) {
@@ -103,7 +107,11 @@ describe('restart intensity', () => {
       [
         {
           id: 'fragile',
-          start: { actor: { module: fragileModule, export: 'fragileActor' }, persist: false, input: { failIfExists: marker } },
+          start: {
+            actor: { module: fragileModule, export: 'fragileActor' },
+            persist: false,
+            input: { failIfExists: marker },
+          },
         },
       ],
       { strategy: 'one_for_one', intensity: 3, periodMs: 30_000 },
@@ -174,7 +182,9 @@ describe('strategies', () => {
       t.system.ref('main', counterProtocol).tell('crash', {});
       await waitFor(() => t.events.some((e) => e.type === 'child-restarted' && e.child === 'main'), 10_000);
       expect(t.system.root.whichChildren().map((c) => c.id)).toEqual(['main']);
-      await expect(t.system.ref('bystander', counterProtocol).ask('get', {})).rejects.toThrow(/stopped|no actor/);
+      await expect(t.system.ref('bystander', counterProtocol).ask('get', {})).rejects.toThrow(
+        /stopped|no actor/,
+      );
     } finally {
       await t.system.stop();
     }
@@ -256,14 +266,18 @@ describe('nested supervisors', () => {
 });
 
 describe('bad specs are refused before anything starts', () => {
-  const base = { id: 'bad', flags: { strategy: 'one_for_one' as const }, children: [] as ChildSpec<ActorStart>[] };
+  const base = {
+    id: 'bad',
+    flags: { strategy: 'one_for_one' as const },
+    children: [] as ChildSpec<ActorStart>[],
+  };
   it('unknown strategy, negative intensity, duplicate ids, bad start', async () => {
     await expect(
       ActorSystem.start({ ...base, flags: { strategy: 'one_for_some' as 'one_for_one' } }),
     ).rejects.toThrow(ValidationError);
-    await expect(ActorSystem.start({ ...base, flags: { strategy: 'one_for_one', intensity: -1 } })).rejects.toThrow(
-      /intensity/,
-    );
+    await expect(
+      ActorSystem.start({ ...base, flags: { strategy: 'one_for_one', intensity: -1 } }),
+    ).rejects.toThrow(/intensity/);
     await expect(
       ActorSystem.start({
         ...base,
@@ -277,7 +291,10 @@ describe('bad specs are refused before anything starts', () => {
       ActorSystem.start({ ...base, children: [{ id: 'x', start: { actor: { module: '' } } as ActorStart }] }),
     ).rejects.toThrow(/child 'x': start\.actor\.module/);
     await expect(
-      ActorSystem.start({ ...base, children: [{ id: 'x', start: counter({ placement: 'moon' as 'inline' }) }] }),
+      ActorSystem.start({
+        ...base,
+        children: [{ id: 'x', start: counter({ placement: 'moon' as 'inline' }) }],
+      }),
     ).rejects.toThrow(/child 'x': start\.placement/);
   });
 
@@ -292,7 +309,13 @@ describe('bad specs are refused before anything starts', () => {
           flags: { strategy: 'one_for_one' },
           children: [
             { id: 'first', start: counter() },
-            { id: 'broken', start: { actor: { module: fragileModule, export: 'fragileActor' }, input: { failIfExists: marker } } },
+            {
+              id: 'broken',
+              start: {
+                actor: { module: fragileModule, export: 'fragileActor' },
+                input: { failIfExists: marker },
+              },
+            },
             { id: 'never', start: counter() },
           ],
         },

@@ -67,10 +67,12 @@ describe('delivery properties', () => {
   it('loses and duplicates no accepted message across restarts at random points', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.constant<'record'>('record'), fc.constant<'crash'>('crash')), {
-          minLength: 10,
-          maxLength: 120,
-        }).filter((ops) => ops.filter((op) => op === 'crash').length <= 3),
+        fc
+          .array(fc.oneof(fc.constant<'record'>('record'), fc.constant<'crash'>('crash')), {
+            minLength: 10,
+            maxLength: 120,
+          })
+          .filter((ops) => ops.filter((op) => op === 'crash').length <= 3),
         async (ops) => {
           const sink = await freshSink();
           const expected: number[] = [];
@@ -89,7 +91,9 @@ describe('delivery properties', () => {
           }
           const seen = await waitFor(
             async () => {
-              const history = await t.system.ref(sink, counterProtocol).ask('history', {}, { timeoutMs: 10_000 });
+              const history = await t.system
+                .ref(sink, counterProtocol)
+                .ask('history', {}, { timeoutMs: 10_000 });
               const positives = history.seen.filter((value) => value > 0);
               return positives.length >= expected.length ? positives : undefined;
             },

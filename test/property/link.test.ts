@@ -37,11 +37,10 @@ describe('link', () => {
         let saved: number[] = [];
         let savedWatermark = 0;
         let incarnation = 0;
-        let receiver: Link;
-        const startReceiver = () => {
+        const startReceiver = (): Link => {
           incarnation += 1;
           const { port1, port2 } = new MessageChannel();
-          receiver = new Link('sender', 64, {
+          const receiver = new Link('sender', 64, {
             ...noop,
             onBatch: (link, first, envelopes) => {
               for (let i = 0; i < envelopes.length; i += 1) {
@@ -54,8 +53,9 @@ describe('link', () => {
           receiver.attach(port2, 'sender@1', savedWatermark);
           sender.attach(port1, `receiver@${incarnation}`, 0);
           taken = [...saved];
+          return receiver;
         };
-        startReceiver();
+        let receiver = startReceiver();
         let next = 1;
         const accepted: number[] = [];
         for (const s of steps) {
@@ -67,14 +67,13 @@ describe('link', () => {
           else if (s.op === 'deliver') await tick();
           else if (s.op === 'save-and-ack') {
             saved = [...taken];
-            // biome-ignore lint/style/noNonNullAssertion: assigned by startReceiver above
-            savedWatermark = receiver!.received;
-            receiver!.sendAck();
+            savedWatermark = receiver.received;
+            receiver.sendAck();
             await tick();
           } else {
-            receiver!.close();
+            receiver.close();
             sender.detach();
-            startReceiver();
+            receiver = startReceiver();
           }
         }
         for (let i = 0; i < 10 && taken.length < accepted.length; i += 1) {
@@ -83,14 +82,18 @@ describe('link', () => {
         }
         expect(taken).toEqual(accepted);
         sender.close();
-        receiver!.close();
+        receiver.close();
       }),
       { numRuns: 150 },
     );
   });
 
   it('refuses more than its window of unacknowledged envelopes', () => {
-    const link = new Link('x', 8, { onBatch: () => undefined, onInvalid: () => undefined, onAcked: () => undefined });
+    const link = new Link('x', 8, {
+      onBatch: () => undefined,
+      onInvalid: () => undefined,
+      onAcked: () => undefined,
+    });
     const results = Array.from({ length: 10 }, (_, n) => link.offer(createEnvelope('a', 'b', 't', { n })));
     expect(results.filter(Boolean)).toHaveLength(8);
     expect(link.hasRoom).toBe(false);

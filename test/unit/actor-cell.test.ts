@@ -18,15 +18,22 @@ function testIO(replies: unknown[]): ActorIO {
   };
 }
 
-const message = (type: string, payload: unknown) => createEnvelope('$main', 'c', type, payload, { replyTo: '$main#1' });
+const message = (type: string, payload: unknown) =>
+  createEnvelope('$main', 'c', type, payload, { replyTo: '$main#1' });
 
 describe('actor cell (the same machine inline, as in a worker)', () => {
   it('handles valid messages and refuses invalid ones without changing state', () => {
     const replies: unknown[] = [];
     const cell = new ActorCell(counterActor, { id: 'c', io: testIO(replies) });
     expect(cell.deliver(message('inc', { by: 2 }))).toEqual({ ok: true });
-    expect(cell.deliver(message('inc', { by: 'x' }))).toMatchObject({ ok: false, rejected: /Expected integer/ });
-    expect(cell.deliver(message('launch', {}))).toMatchObject({ ok: false, rejected: "unknown message type 'launch'" });
+    expect(cell.deliver(message('inc', { by: 'x' }))).toMatchObject({
+      ok: false,
+      rejected: /Expected integer/,
+    });
+    expect(cell.deliver(message('launch', {}))).toMatchObject({
+      ok: false,
+      rejected: "unknown message type 'launch'",
+    });
     cell.deliver(message('get', {}));
     expect(replies).toEqual([{ count: 2, mode: 'idle' }]);
     expect(cell.counters).toEqual({ processed: 2, rejected: 2 });
@@ -59,7 +66,11 @@ describe('actor cell (the same machine inline, as in a worker)', () => {
     expect(saved.timers).toHaveLength(1);
     expect(saved.timers[0]?.delay).toBe(60);
 
-    const restored = new ActorCell(counterActor, { id: 'c', io: testIO([]), restored: structuredClone(saved) });
+    const restored = new ActorCell(counterActor, {
+      id: 'c',
+      io: testIO([]),
+      restored: structuredClone(saved),
+    });
     expect(restored.view().value).toBe('armed');
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(restored.view()).toMatchObject({ value: 'idle', context: { count: 1000 } });

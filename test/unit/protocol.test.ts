@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { Type, ValidationError } from '../../src/index.ts';
 import { assertEnvelope, createEnvelope, isEnvelope } from '../../src/runtime/envelope.ts';
 import { assertMessage, defineProtocol } from '../../src/runtime/protocol.ts';
-import { Type, ValidationError } from '../../src/index.ts';
 
 const protocol = defineProtocol({
   messages: {
-    place: Type.Object({ qty: Type.Integer({ minimum: 1 }), side: Type.Union([Type.Literal('BUY'), Type.Literal('SELL')]) }),
+    place: Type.Object({
+      qty: Type.Integer({ minimum: 1 }),
+      side: Type.Union([Type.Literal('BUY'), Type.Literal('SELL')]),
+    }),
     status: Type.Object({}),
   },
   replies: { status: Type.Object({ open: Type.Integer() }) },
@@ -14,7 +17,9 @@ const protocol = defineProtocol({
 describe('protocols', () => {
   it('accepts valid payloads and says what is wrong, and where, with invalid ones', () => {
     expect(protocol.check('place', { qty: 3, side: 'BUY' })).toBeUndefined();
-    expect(protocol.check('place', { qty: 0, side: 'BUY' })).toMatch(/payload of 'place' at \/qty: Expected integer to be greater or equal to 1/);
+    expect(protocol.check('place', { qty: 0, side: 'BUY' })).toMatch(
+      /payload of 'place' at \/qty: Expected integer to be greater or equal to 1/,
+    );
     expect(protocol.check('place', { qty: 1, side: 'HOLD' })).toMatch(/at \/side/);
     expect(protocol.check('cancel', {})).toBe("unknown message type 'cancel'");
     expect(protocol.accepts('status')).toBe(true);
@@ -27,16 +32,32 @@ describe('protocols', () => {
   });
 
   it('throws a ValidationError naming the receiver', () => {
-    expect(() => assertMessage(protocol, 'risk', 'place', { qty: -1, side: 'SELL' })).toThrow(ValidationError);
-    expect(() => assertMessage(protocol, 'risk', 'place', { qty: -1, side: 'SELL' })).toThrow(/message to 'risk'/);
+    expect(() => assertMessage(protocol, 'risk', 'place', { qty: -1, side: 'SELL' })).toThrow(
+      ValidationError,
+    );
+    expect(() => assertMessage(protocol, 'risk', 'place', { qty: -1, side: 'SELL' })).toThrow(
+      /message to 'risk'/,
+    );
   });
 });
 
 describe('envelopes', () => {
   it('are plain, cloneable data with every field the design names', () => {
-    const envelope = createEnvelope('a', 'b', 'place', { qty: 1 }, { replyTo: 'a#1', traceparent: '00-abc-def-01' });
+    const envelope = createEnvelope(
+      'a',
+      'b',
+      'place',
+      { qty: 1 },
+      { replyTo: 'a#1', traceparent: '00-abc-def-01' },
+    );
     expect(structuredClone(envelope)).toEqual(envelope);
-    expect(envelope).toMatchObject({ from: 'a', to: 'b', type: 'place', replyTo: 'a#1', traceparent: '00-abc-def-01' });
+    expect(envelope).toMatchObject({
+      from: 'a',
+      to: 'b',
+      type: 'place',
+      replyTo: 'a#1',
+      traceparent: '00-abc-def-01',
+    });
     expect(envelope.correlationId).toBe(envelope.id);
     expect(isEnvelope(envelope)).toBe(true);
   });
@@ -48,9 +69,17 @@ describe('envelopes', () => {
   });
 
   it('refuses malformed envelopes with the field at fault', () => {
-    expect(() => assertEnvelope({ id: 'x', from: 'a', to: '', type: 't', timestamp: 1, correlationId: 'c' })).toThrow(
-      /invalid envelope: \/to/,
-    );
+    expect(() =>
+      assertEnvelope({
+        id: 'x',
+        from: 'a',
+        to: '',
+        type: 't',
+        payload: null,
+        timestamp: 1,
+        correlationId: 'c',
+      }),
+    ).toThrow(/invalid envelope: \/to/);
     expect(isEnvelope('nope')).toBe(false);
   });
 });

@@ -5,8 +5,8 @@ import { actorLogger } from '../../telemetry/logger.ts';
 import { ActorCell, type ActorView } from '../actor-cell.ts';
 import type { ActorDefinition } from '../actor-definition.ts';
 import { createActorIO } from '../actor-io.ts';
-import type { ActorStart } from '../actor-start.ts';
 import { loadDefinition, type ResolvedSource, resolveSource } from '../actor-source.ts';
+import type { ActorStart } from '../actor-start.ts';
 import { toCloneable } from '../cloneable.ts';
 import type { Envelope } from '../envelope.ts';
 import type { LocalTarget } from '../router.ts';
@@ -123,7 +123,15 @@ export class InlineActor implements ChildHandle, LocalTarget {
   private persist(): void {
     if (this.start_.persist === false || !this.cell?.isRunning) return;
     const state = this.cell.takeChangedState();
-    if (state !== undefined) this.ctx.snapshots.save(this.id, { ...state, watermarks: {} });
+    if (state !== undefined) {
+      // Inline actors share the main thread's endpoint: they have no progress of their own to save.
+      this.ctx.snapshots.save(this.id, {
+        ...state,
+        endpointKey: this.id,
+        watermarks: {},
+        outgoing: { links: {}, unresolved: {} },
+      });
+    }
   }
 
   private exited(cell: ActorCell, reason: ExitReason): void {

@@ -4,17 +4,27 @@ import type { ChildHandle } from '../../../supervisors/child-handle.ts';
 import type { Shutdown } from '../../../supervisors/child-spec.ts';
 import type { ExitReason } from '../../../supervisors/exit-reason.ts';
 import { ChildStartError } from '../../resilience/errors.ts';
-import type { ActorStart } from '../actor-start.ts';
 import { type ResolvedSource, resolveSource } from '../actor-source.ts';
+import type { ActorStart } from '../actor-start.ts';
 import { incarnationId } from '../ids.ts';
 import { withTimeout } from '../timeout.ts';
 import { nodeEndpoint } from '../worker/comlink-endpoint.ts';
-import { type StoredActorState, isWorkerEvent, type WorkerControl, type WorkerEvent, type WorkerInit, type WorkerView } from '../worker/protocol.ts';
+import {
+  isWorkerEvent,
+  type StoredActorState,
+  type WorkerControl,
+  type WorkerEvent,
+  type WorkerInit,
+  type WorkerView,
+} from '../worker/protocol.ts';
 import { spawnWorker } from '../worker/spawn.ts';
 import type { PlacementContext } from './context.ts';
 import { exitOfOutput, failure } from './exit-reasons.ts';
 
-const hostEntry = new URL(`../worker/host${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+const hostEntry = new URL(
+  `../worker/host${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
+  import.meta.url,
+);
 const MAX_POISON = 64;
 
 interface Spawned {
@@ -68,11 +78,13 @@ export class WorkerActor implements ChildHandle {
     const spawned = this.spare?.alive ? this.spare : this.spawn();
     this.spare = undefined;
     this.current = spawned;
-    const endpointKey = `${this.id}@${incarnationId()}`;
     const persist = this.start_.persist !== false;
+    let endpointKey = `${this.id}@${incarnationId()}`;
     try {
       const restored = persist ? await this.ctx.snapshots.load(this.id) : undefined;
       this.lastState = restored;
+      // Restored state continues the endpoint's numbering, so peers must keep knowing it by the same key.
+      if (restored) endpointKey = restored.endpointKey;
       const { port1, port2 } = new MessageChannel();
       this.ctx.mainRouter.attachLink(this.id, port1, endpointKey, [this.id]);
       const init: WorkerInit = {
@@ -92,11 +104,14 @@ export class WorkerActor implements ChildHandle {
         throw spawned.lastError ?? new Error(`worker exited with code ${code} while starting`);
       });
       const outcome = await withTimeout(
-        Promise.race([spawned.control.start(transfer(init, [port2])), exitedEarly]).then(() => 'started' as const),
+        Promise.race([spawned.control.start(transfer(init, [port2])), exitedEarly]).then(
+          () => 'started' as const,
+        ),
         this.start_.startTimeoutMs ?? 10_000,
         'timed-out' as const,
       );
-      if (outcome === 'timed-out') throw new Error(`did not start within ${this.start_.startTimeoutMs ?? 10_000} ms`);
+      if (outcome === 'timed-out')
+        throw new Error(`did not start within ${this.start_.startTimeoutMs ?? 10_000} ms`);
     } catch (error) {
       await this.terminate(spawned);
       this.ctx.mainRouter.peerDown(this.id);
@@ -173,14 +188,21 @@ export class WorkerActor implements ChildHandle {
     port1.on('message', (message) => this.onEvent(spawned, message));
     worker.on('error', (error) => {
       spawned.lastError = error;
-      const kind = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'resource-limits' : 'uncaught-error';
+      const kind =
+        (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? 'resource-limits'
+          : 'uncaught-error';
       this.fail(spawned, failure(kind, error));
     });
     worker.on('exit', (code) => {
       spawned.alive = false;
       if (spawned === this.spare) this.spare = undefined;
       if (code === 0) this.fail(spawned, { type: 'normal' });
-      else this.fail(spawned, failure('exited', spawned.lastError ?? new Error(`worker exited with code ${code}`)));
+      else
+        this.fail(
+          spawned,
+          failure('exited', spawned.lastError ?? new Error(`worker exited with code ${code}`)),
+        );
     });
     return spawned;
   }
@@ -201,8 +223,8 @@ export class WorkerActor implements ChildHandle {
       case 'state':
         this.saveState(event.state);
         return;
-      case 'watermarks':
-        if (this.lastState) this.saveState({ ...this.lastState, watermarks: event.watermarks });
+      case 'progress':
+        if (this.lastState) this.saveState({ ...this.lastState, ...event.progress });
         return;
       case 'dead-letters':
         for (const letter of event.letters) this.ctx.deadLetters.record(letter);
@@ -268,7 +290,11 @@ export class WorkerActor implements ChildHandle {
 
   /** Takes what the worker reported before it died (its last saved state above all) before acting on its death. */
   private drainEvents(spawned: Spawned): void {
-    for (let entry = receiveMessageOnPort(spawned.events); entry; entry = receiveMessageOnPort(spawned.events)) {
+    for (
+      let entry = receiveMessageOnPort(spawned.events);
+      entry;
+      entry = receiveMessageOnPort(spawned.events)
+    ) {
       if (isWorkerEvent(entry.message) && entry.message.t !== 'failure' && entry.message.t !== 'done') {
         this.handleEvent(spawned, entry.message);
       } else if (isWorkerEvent(entry.message) && entry.message.t === 'failure' && entry.message.poison) {
@@ -281,7 +307,10 @@ export class WorkerActor implements ChildHandle {
     this.monitor = setInterval(() => {
       const silentFor = Date.now() - spawned.lastBeat;
       if (silentFor <= this.ctx.heartbeatTimeoutMs) return;
-      this.fail(spawned, failure('heartbeat', new Error(`no heartbeat for ${silentFor} ms (event loop blocked)`)));
+      this.fail(
+        spawned,
+        failure('heartbeat', new Error(`no heartbeat for ${silentFor} ms (event loop blocked)`)),
+      );
     }, this.ctx.heartbeatMs);
     this.monitor.unref();
   }

@@ -3,7 +3,8 @@
 import { workerData } from 'node:worker_threads';
 
 const entry = workerData?.foxtrotEntry;
-if (typeof entry !== 'string') throw new Error('foxtrot worker bootstrap: workerData.foxtrotEntry is missing');
+if (typeof entry !== 'string')
+  throw new Error('foxtrot worker bootstrap: workerData.foxtrotEntry is missing');
 if (entry.endsWith('.ts')) {
   // tsx's resolve hook costs a thread hop per import: load the large packages before it is registered, so that
   // the TypeScript modules find them already in the module cache (this halves a worker's start from source).

@@ -45,7 +45,12 @@ function requireStarted(): { cell: ActorCell; router: Router } {
 }
 
 function storedState(current: ActorCell, activeRouter: Router): StoredActorState {
-  return { ...current.persistedState(), watermarks: activeRouter.currentWatermarks() };
+  return {
+    ...current.persistedState(),
+    endpointKey,
+    watermarks: activeRouter.currentWatermarks(),
+    outgoing: activeRouter.outgoingState(),
+  };
 }
 
 const control: WorkerControl = {
@@ -71,6 +76,7 @@ const control: WorkerControl = {
       ...(init.restored ? { watermarks: init.restored.watermarks } : {}),
       ...(init.poison ? { poison: init.poison } : {}),
       blame: new Int32Array(init.blame),
+      ...(init.restored ? { outgoing: init.restored.outgoing } : {}),
       onLinkAttached: (index, peerKey) => report({ t: 'link', index, peerKey }),
     });
     const io = createActorIO(activeRouter, init.actorId, log);
@@ -96,7 +102,7 @@ const control: WorkerControl = {
         if (!result.ok && 'rejected' in result) activeRouter.reject(envelope, result.rejected);
       },
     });
-    let savedReceived = -1;
+    let savedStamp = -1;
     activeRouter.onCommit(() => {
       if (pendingDeadLetters.length > 0) {
         report({ t: 'dead-letters', letters: pendingDeadLetters });
@@ -104,13 +110,20 @@ const control: WorkerControl = {
       }
       if (!init.persist || !activeCell.isRunning) return;
       const changed = activeCell.takeChangedState();
-      const received = activeRouter.stats().received;
-      if (changed === undefined && received === savedReceived) return;
-      savedReceived = received;
-      const watermarks = activeRouter.currentWatermarks();
-      // A message that changed nothing in the machine still moved the watermarks, which must be saved.
-      if (changed === undefined) report({ t: 'watermarks', watermarks });
-      else report({ t: 'state', state: { ...changed, watermarks } });
+      const stamp = activeRouter.progressStamp();
+      if (changed === undefined && stamp === savedStamp) return;
+      const first = savedStamp === -1 && init.restored === undefined;
+      savedStamp = stamp;
+      const progress = {
+        watermarks: activeRouter.currentWatermarks(),
+        outgoing: activeRouter.outgoingState(),
+      };
+      // A message that changed nothing in the machine still moved the endpoint's progress, which must be saved.
+      if (changed === undefined && !first) report({ t: 'progress', progress });
+      else {
+        const machine = changed ?? activeCell.persistedState();
+        report({ t: 'state', state: { ...machine, ...progress, endpointKey: init.endpointKey } });
+      }
     });
     activeRouter.attachLink('$main', init.mainPort, init.mainKey, ['$main']);
     cell = activeCell;

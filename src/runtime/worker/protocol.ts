@@ -1,14 +1,23 @@
 import type { MessagePort } from 'node:worker_threads';
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import type { SerializedError } from '../../resilience/errors.ts';
 import type { ActorView, PersistedActorState } from '../actor-cell.ts';
 import type { DeadLetter } from '../dead-letters.ts';
-import type { RouterStats } from '../router.ts';
-import type { SerializedError } from '../../resilience/errors.ts';
+import type { OutgoingState, RouterStats } from '../router.ts';
 
-/** An actor's state as saved between incarnations: the machine, its timers, and what it took from each peer. */
-export interface StoredActorState extends PersistedActorState {
+/**
+ * An actor's state as saved between incarnations: the machine and its timers, and the endpoint's progress: what
+ * it took from each peer (watermarks), its own key and link numbering, and what it had not yet handed over.
+ * Restarting from it, the actor neither loses nor repeats a message.
+ */
+export interface StoredActorState extends PersistedActorState, EndpointProgress {
+  endpointKey: string;
+}
+
+export interface EndpointProgress {
   watermarks: Record<string, number>;
+  outgoing: OutgoingState;
 }
 
 /** What the supervisor's side gives a worker to start its actor. */
@@ -54,7 +63,7 @@ export type WorkerEvent =
   | { t: 'heartbeat' }
   | { t: 'resolve'; to: string }
   | { t: 'state'; state: StoredActorState }
-  | { t: 'watermarks'; watermarks: Record<string, number> }
+  | { t: 'progress'; progress: EndpointProgress }
   | { t: 'failure'; error: SerializedError; poison?: { peerKey: string; seq: number } }
   | { t: 'done'; output: unknown }
   | { t: 'link'; index: number; peerKey: string }
@@ -77,6 +86,17 @@ const DeadLetterSchema = Type.Object({
   at: Type.Number(),
 });
 
+const ProgressSchema = Type.Object({
+  watermarks: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+  outgoing: Type.Object({
+    links: Type.Record(
+      Type.String(),
+      Type.Object({ nextSeq: Type.Integer({ minimum: 1 }), pending: Type.Array(Type.Unknown()) }),
+    ),
+    unresolved: Type.Record(Type.String(), Type.Array(Type.Unknown())),
+  }),
+});
+
 const WorkerEventSchema = Type.Union([
   Type.Object({ t: Type.Literal('heartbeat') }),
   Type.Object({ t: Type.Literal('resolve'), to: Type.String({ minLength: 1 }) }),
@@ -85,12 +105,20 @@ const WorkerEventSchema = Type.Union([
     state: Type.Object({
       machine: Type.Unknown(),
       timers: Type.Array(
-        Type.Object({ id: Type.String(), event: Type.Unknown(), delay: Type.Number(), startedAt: Type.Number() }),
+        Type.Object({
+          id: Type.String(),
+          event: Type.Unknown(),
+          delay: Type.Number(),
+          startedAt: Type.Number(),
+        }),
       ),
       watermarks: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
     }),
   }),
-  Type.Object({ t: Type.Literal('watermarks'), watermarks: Type.Record(Type.String(), Type.Integer({ minimum: 0 })) }),
+  Type.Object({
+    t: Type.Literal('watermarks'),
+    watermarks: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+  }),
   Type.Object({
     t: Type.Literal('failure'),
     error: SerializedErrorSchema,

@@ -9,7 +9,12 @@ const RUNTIME_PACKAGES = ['xstate', '@sinclair/typebox', '@sinclair/typebox/comp
  */
 export function spawnWorker(
   entry: URL,
-  options: { workerData?: Record<string, unknown>; transferList?: WorkerOptions['transferList']; resourceLimits?: ResourceLimits; name?: string } = {},
+  options: {
+    workerData?: Record<string, unknown>;
+    transferList?: WorkerOptions['transferList'];
+    resourceLimits?: ResourceLimits;
+    name?: string;
+  } = {},
 ): Worker {
   return new Worker(new URL('./bootstrap.mjs', import.meta.url), {
     workerData: { ...options.workerData, foxtrotEntry: entry.href, foxtrotPackages: RUNTIME_PACKAGES },
