@@ -4,10 +4,11 @@
  *
  *   npx tsx examples/embed.ts
  */
-import { type ActorStart, ActorSystem, type SupervisorSpec } from '../src/index.ts';
+import { pathToFileURL } from 'node:url';
+import { type ActorStart, ActorSystem, type SupervisorSpec, siblingModule } from '../src/index.ts';
 import { ledgerProtocol, tellerProtocol } from './ledger-actors.ts';
 
-const actors = new URL('./ledger-actors.ts', import.meta.url);
+const actors = siblingModule('./ledger-actors', import.meta.url);
 
 export const bankSpec: SupervisorSpec<ActorStart> = {
   id: 'bank',
@@ -54,6 +55,6 @@ export async function runEmbedExample(print: (line: string) => void = console.lo
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await runEmbedExample();
 }

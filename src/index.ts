@@ -33,7 +33,7 @@ export {
   type ProtocolEvent,
 } from './runtime/actor-definition.ts';
 export type { ActorRef } from './runtime/actor-ref.ts';
-export type { ActorSource } from './runtime/actor-source.ts';
+export { type ActorSource, siblingModule } from './runtime/actor-source.ts';
 export type { ActorStart, Placement } from './runtime/actor-start.ts';
 export type { DeadLetter } from './runtime/dead-letters.ts';
 export type { Envelope, EnvelopeOptions, MessageMeta } from './runtime/envelope.ts';

@@ -1,4 +1,4 @@
-import { type ActorStart, ActorSystem, type SupervisorSpec } from '../index.ts';
+import { type ActorStart, ActorSystem, type SupervisorSpec, siblingModule } from '../index.ts';
 import { parseNodeArgs, USAGE } from './cli.ts';
 import { pulseProtocol, tallyProtocol } from './demo-actors.ts';
 
@@ -16,7 +16,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
 
-  const actors = new URL(`./demo-actors${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+  const actors = siblingModule('./demo-actors', import.meta.url);
   const spec: SupervisorSpec<ActorStart> = {
     id: 'foxtrot',
     flags: { strategy: 'one_for_one', intensity: 5, periodMs: 10_000 },

@@ -16,6 +16,16 @@ export interface ResolvedSource {
   export: string;
 }
 
+/**
+ * The URL of a module beside `base` (pass `import.meta.url`), with base's own extension: `.ts` when running from
+ * sources, `.js` from the compiled package. Actor definitions are named by URL, so both must work.
+ */
+export function siblingModule(relativePath: string, base: string | URL): URL {
+  const from = base instanceof URL ? base.href : base;
+  const extension = from.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`${relativePath}${extension}`, from);
+}
+
 export function resolveSource(source: ActorSource): ResolvedSource {
   const module = source.module instanceof URL ? source.module.href : source.module;
   if (typeof module !== 'string' || module.length === 0) {

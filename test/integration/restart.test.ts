@@ -7,14 +7,14 @@ describe('restarting an actor from its persisted state', () => {
     const t = await startSystem([{ id: 'timer', start: counter() }]);
     try {
       const timer = t.system.ref('timer', counterProtocol);
-      timer.tell('arm', { ms: 700 });
+      timer.tell('arm', { ms: 4000 });
       await waitFor(async () => ((await t.system.inspect('timer')) as { value: string }).value === 'armed');
       timer.tell('crash', {});
       await waitFor(() => t.events.some((e) => e.type === 'child-restarted'), 10_000, 'restart');
       expect(((await t.system.inspect('timer')) as { value: string }).value).toBe('armed');
       await waitFor(
         async () => (await timer.ask('get', {})).count === 1000,
-        5000,
+        8000,
         'the re-armed timer to fire',
       );
       expect(((await t.system.inspect('timer')) as { value: string }).value).toBe('idle');

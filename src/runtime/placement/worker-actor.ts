@@ -4,12 +4,13 @@ import type { ChildHandle } from '../../../supervisors/child-handle.ts';
 import type { Shutdown } from '../../../supervisors/child-spec.ts';
 import type { ExitReason } from '../../../supervisors/exit-reason.ts';
 import { ChildStartError } from '../../resilience/errors.ts';
-import { type ResolvedSource, resolveSource } from '../actor-source.ts';
+import { type ResolvedSource, resolveSource, siblingModule } from '../actor-source.ts';
 import type { ActorStart } from '../actor-start.ts';
 import { incarnationId } from '../ids.ts';
 import { withTimeout } from '../timeout.ts';
 import { nodeEndpoint } from '../worker/comlink-endpoint.ts';
 import {
+  explainWorkerEvent,
   isWorkerEvent,
   type StoredActorState,
   type WorkerControl,
@@ -21,10 +22,7 @@ import { spawnWorker } from '../worker/spawn.ts';
 import type { PlacementContext } from './context.ts';
 import { exitOfOutput, failure } from './exit-reasons.ts';
 
-const hostEntry = new URL(
-  `../worker/host${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`,
-  import.meta.url,
-);
+const hostEntry = siblingModule('../worker/host', import.meta.url);
 const MAX_POISON = 64;
 
 interface Spawned {
@@ -209,7 +207,10 @@ export class WorkerActor implements ChildHandle {
 
   private onEvent(spawned: Spawned, message: unknown): void {
     if (!isWorkerEvent(message)) {
-      this.ctx.log.warn({ actor: this.id }, 'invalid event from actor worker ignored');
+      this.ctx.log.warn(
+        { actor: this.id, problem: explainWorkerEvent(message) },
+        'invalid event from actor worker ignored',
+      );
       return;
     }
     this.handleEvent(spawned, message);

@@ -112,13 +112,11 @@ const WorkerEventSchema = Type.Union([
           startedAt: Type.Number(),
         }),
       ),
-      watermarks: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
+      endpointKey: Type.String({ minLength: 1 }),
+      ...ProgressSchema.properties,
     }),
   }),
-  Type.Object({
-    t: Type.Literal('watermarks'),
-    watermarks: Type.Record(Type.String(), Type.Integer({ minimum: 0 })),
-  }),
+  Type.Object({ t: Type.Literal('progress'), progress: ProgressSchema }),
   Type.Object({
     t: Type.Literal('failure'),
     error: SerializedErrorSchema,
@@ -133,4 +131,11 @@ const workerEventCheck = TypeCompiler.Compile(WorkerEventSchema);
 
 export function isWorkerEvent(value: unknown): value is WorkerEvent {
   return workerEventCheck.Check(value);
+}
+
+/** What is wrong with an event that is not a WorkerEvent, and where. */
+export function explainWorkerEvent(value: unknown): string {
+  const kind = (value as { t?: unknown } | null)?.t;
+  const first = workerEventCheck.Errors(value).First();
+  return `event ${JSON.stringify(kind)}: ${first ? `${first.path || '/'} ${first.message}` : 'not an object'}`;
 }
