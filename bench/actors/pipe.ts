@@ -1,7 +1,5 @@
-import { Type } from '@sinclair/typebox';
-import { setup } from 'xstate';
-import { type ActorIO, defineActor, type ProtocolEvent } from '../../src/runtime/actor-definition.ts';
-import { defineProtocol } from '../../src/runtime/protocol.ts';
+import { assign, setup } from 'xstate';
+import { type ActorIO, defineActor, defineProtocol, type ProtocolEvent, Type } from '../../src/index.ts';
 
 /*
  * Benchmark actors: a producer that streams envelopes to a consumer as fast as the consumer's window allows, and
@@ -14,10 +12,14 @@ export const pipeProtocol = defineProtocol({
     item: Type.Object({ n: Type.Integer() }),
     expect: Type.Object({ count: Type.Integer({ minimum: 1 }) }),
     ping: Type.Object({}),
+    bump: Type.Object({}),
+    get: Type.Object({}),
+    crash: Type.Object({}),
   },
   replies: {
     expect: Type.Object({ handled: Type.Integer() }),
     ping: Type.Object({}),
+    get: Type.Object({ bumps: Type.Integer() }),
   },
 });
 
@@ -31,16 +33,20 @@ function countOne(): void {
 }
 
 const consumerMachine = setup({
-  types: { context: {} as { transitions: number }, events: {} as ProtocolEvent<typeof pipeProtocol> },
+  types: { context: {} as { bumps: number }, events: {} as ProtocolEvent<typeof pipeProtocol> },
   actions: {
     count: () => countOne(),
     expect: () => undefined,
     pong: () => undefined,
     produce: () => undefined,
+    answer: () => undefined,
+    crash: () => {
+      throw new Error('crashed on purpose by the restart benchmark');
+    },
   },
 }).createMachine({
   id: 'pipe',
-  context: { transitions: 0 },
+  context: { bumps: 0 },
   initial: 'open',
   states: { open: {} },
   on: {
@@ -48,6 +54,9 @@ const consumerMachine = setup({
     expect: { actions: 'expect' },
     ping: { actions: 'pong' },
     produce: { actions: 'produce' },
+    bump: { actions: assign({ bumps: ({ context }) => context.bumps + 1 }) },
+    get: { actions: 'answer' },
+    crash: { actions: 'crash' },
   },
 });
 
@@ -69,6 +78,15 @@ const effects = (io: ActorIO) => ({
     },
     pong: ({ event }: { event: ProtocolEvent<typeof pipeProtocol> }) => {
       if (event.type === 'ping') io.reply(event.meta, {});
+    },
+    answer: ({
+      context,
+      event,
+    }: {
+      context: { bumps: number };
+      event: ProtocolEvent<typeof pipeProtocol>;
+    }) => {
+      if (event.type === 'get') io.reply(event.meta, { bumps: context.bumps });
     },
     produce: ({ event }: { event: ProtocolEvent<typeof pipeProtocol> }) => {
       if (event.type === 'produce') void produce(io, event.payload.to, event.payload.count);

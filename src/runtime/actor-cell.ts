@@ -9,6 +9,12 @@ import type { ActorDefinition, ActorIO, FastHandler } from './actor-definition.t
 import type { Envelope, MessageMeta } from './envelope.ts';
 import { capturePendingTimers, type PendingTimer, rearmTimers } from './timers.ts';
 
+function sameValue(a: unknown, b: unknown): boolean {
+  return (
+    a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b))
+  );
+}
+
 /** An actor's state as the snapshot store keeps it: the machine's persisted snapshot and its pending timers. */
 export interface PersistedActorState {
   machine: Snapshot<unknown>;
@@ -57,6 +63,7 @@ export class ActorCell {
   private readonly handlerView: Parameters<FastHandler<AnyStateMachine>>[1];
   private failed = false;
   private lastPersisted: unknown;
+  private lastTimers = '';
   onFailure: ((error: unknown) => void) | undefined;
   onDone: ((output: unknown) => void) | undefined;
   /** Called after every transition, including those caused by timers and invoked actors, not messages. */
@@ -128,9 +135,27 @@ export class ActorCell {
 
   /** The state to persist, or undefined when nothing changed since the last call. */
   takeChangedState(): PersistedActorState | undefined {
-    const current = this.actor.getSnapshot();
-    if (current === this.lastPersisted) return undefined;
+    const current = this.actor.getSnapshot() as AnyMachineSnapshot;
+    const last = this.lastPersisted as AnyMachineSnapshot | undefined;
+    const timers = capturePendingTimers(this.actor)
+      .map((timer) => timer.id)
+      .join();
+    const timersChanged = timers !== this.lastTimers;
     this.lastPersisted = current;
+    this.lastTimers = timers;
+    // XState makes a new snapshot for every transition, even one that only runs actions (a reply, a send);
+    // `assign` makes a new context, so an unchanged context, value and status means nothing worth saving.
+    if (
+      last !== undefined &&
+      !timersChanged &&
+      (current === last ||
+        (current.context === last.context &&
+          current.status === last.status &&
+          sameValue(current.value, last.value) &&
+          current.children === last.children))
+    ) {
+      return undefined;
+    }
     return this.persistedState();
   }
 

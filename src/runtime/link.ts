@@ -30,6 +30,8 @@ export class Link {
   private ackedUpTo = 0;
   private postedUpTo = 0;
   private ackSent = 0;
+  /** The highest incoming sequence number covered by a commit: only that much may be acknowledged. */
+  private committed = 0;
   private readonly unacked: Envelope[] = [];
 
   constructor(
@@ -78,6 +80,7 @@ export class Link {
     if (peerKey !== this.peerKey) {
       this.received = watermark;
       this.ackSent = watermark;
+      this.committed = watermark;
     }
     this.peerKey = peerKey;
     this.port = port;
@@ -105,29 +108,43 @@ export class Link {
     this.unacked.push(envelope);
     // A producer filling its whole window in one turn would leave the receiver idle until the turn ends:
     // posting every MAX_BATCH envelopes lets the two threads work at the same time.
-    if (this.unacked.length - (this.postedUpTo - this.ackedUpTo) >= MAX_BATCH) this.flush();
+    if (this.unacked.length - (this.postedUpTo - this.ackedUpTo) >= MAX_BATCH) this.flush(false);
     return true;
   }
 
-  /** Posts everything offered since the last flush as one batch. */
-  flush(): void {
+  /**
+   * Posts everything offered since the last flush as one batch; at a commit (`acknowledge`) the batch also
+   * carries the acknowledgement of what this endpoint has committed. Returns whether anything was posted.
+   */
+  flush(acknowledge: boolean): boolean {
     const port = this.port;
-    if (port === undefined) return;
+    if (port === undefined) return false;
+    if (acknowledge) this.committed = this.received;
     const start = this.postedUpTo - this.ackedUpTo;
-    if (start >= this.unacked.length) return;
+    if (start >= this.unacked.length) return false;
     // postMessage clones synchronously, so the live array can be posted when the whole of it is new.
     const batch = start === 0 ? this.unacked : this.unacked.slice(start);
     const message: LinkMessage = { t: 'batch', s: this.postedUpTo + 1, e: batch };
+    if (acknowledge && this.committed > this.ackSent) {
+      message.a = this.committed;
+      this.ackSent = this.committed;
+    }
     port.postMessage(message);
     this.postedUpTo = this.ackedUpTo + this.unacked.length;
+    return true;
   }
 
+  get ackPending(): boolean {
+    return this.port !== undefined && this.committed > this.ackSent;
+  }
+
+  /** Acknowledges what was committed, on its own: for when no batch went the other way to carry it. */
   sendAck(): void {
     const port = this.port;
-    if (port === undefined || this.received <= this.ackSent) return;
-    const message: LinkMessage = { t: 'ack', s: this.received };
+    if (port === undefined || this.committed <= this.ackSent) return;
+    const message: LinkMessage = { t: 'ack', s: this.committed };
     port.postMessage(message);
-    this.ackSent = this.received;
+    this.ackSent = this.committed;
   }
 
   /** Removes and returns everything unacknowledged: the peer is gone for good. */
@@ -155,6 +172,7 @@ export class Link {
       this.acknowledge(message.s);
       return;
     }
+    if (message.a !== undefined) this.acknowledge(message.a);
     this.events.onBatch(this, message.s, message.e);
   }
 

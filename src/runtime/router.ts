@@ -4,6 +4,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { type DeadLetterSink, deadLetterOf } from './dead-letters.ts';
 import { createEnvelope, type Envelope, type EnvelopeOptions, isEnvelope } from './envelope.ts';
 import { Link } from './link.ts';
+import type { ProgressBoard } from './progress-board.ts';
 import { actorOf, REJECTED_TYPE, REPLY_TYPE, type RejectionPayload, replyAddress } from './wire.ts';
 
 /** Something in this thread that takes envelopes: an actor cell, or an inline actor's mailbox. */
@@ -38,9 +39,11 @@ export interface RouterOptions {
    */
   blame?: Int32Array;
   /** Told which peer incarnation a link index stands for, whenever a link is attached. */
-  onLinkAttached?: (index: number, peerKey: string) => void;
+  onLinkAttached?: (index: number, name: string, peerKey: string) => void;
   /** The outgoing side of this endpoint's previous incarnation, to continue from. */
   outgoing?: OutgoingState;
+  /** Where each link's progress is written at every commit (see ProgressBoard). */
+  board?: ProgressBoard;
 }
 
 interface PendingAsk {
@@ -83,6 +86,7 @@ export class Router {
   private readonly poison: Set<string>;
   private localQueue: Envelope[] = [];
   private commitScheduled = false;
+  private ackScheduled = false;
   private askCounter = 0;
   private linkCount = 0;
   private linkChanges = 0;
@@ -135,6 +139,19 @@ export class Router {
     const unresolved: OutgoingState['unresolved'] = {};
     for (const [actorId, held] of this.unresolved) unresolved[actorId] = held.slice();
     return { links, unresolved };
+  }
+
+  /**
+   * Whether the outgoing state holds envelopes that are in no live port (held for an unresolved route or a peer
+   * that is down), or a link the progress board has no slot for: then progress must be saved by message.
+   */
+  needsProgressMessages(): boolean {
+    if (this.unresolved.size > 0) return true;
+    for (const link of this.links.values()) {
+      if ((!link.attached && link.inFlight > 0) || !(this.options.board?.fits(link.index) ?? false))
+        return true;
+    }
+    return false;
   }
 
   /** Changes whenever something that outgoingState or the watermarks describe may have changed. */
@@ -236,7 +253,7 @@ export class Router {
     const link = this.linkNamed(name);
     link.attach(port, peerKey, this.watermarks[peerKey] ?? 0);
     this.linkChanges += 1;
-    this.options.onLinkAttached?.(link.index, peerKey);
+    this.options.onLinkAttached?.(link.index, name, peerKey);
     for (const actorId of actorIds) this.routeTo(actorId, link);
     this.scheduleCommit();
   }
@@ -516,9 +533,28 @@ export class Router {
     }
     for (const hook of this.commitHooks) hook();
     if (this.halted) return;
-    for (const link of this.links.values()) {
-      link.flush();
-      link.sendAck();
+    const board = this.options.board;
+    if (board !== undefined) {
+      for (const link of this.links.values()) {
+        if (board.fits(link.index)) board.write(link.index, link.nextSeq, link.received);
+      }
     }
+    let ackPending = false;
+    for (const link of this.links.values()) {
+      link.flush(true);
+      ackPending ||= link.ackPending;
+    }
+    // An acknowledgement with no batch to ride on waits for the end of this loop iteration: a reply or the next
+    // request often comes first and carries it, which saves a post each way in request/reply traffic.
+    if (ackPending && !this.ackScheduled) {
+      this.ackScheduled = true;
+      setImmediate(this.sendAcks);
+    }
+  };
+
+  private readonly sendAcks = (): void => {
+    this.ackScheduled = false;
+    if (this.halted) return;
+    for (const link of this.links.values()) link.sendAck();
   };
 }

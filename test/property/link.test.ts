@@ -63,11 +63,12 @@ describe('link', () => {
             for (let i = 0; i < s.count; i += 1) {
               if (sender.offer(createEnvelope('s', 'r', 'n', { n: next }))) accepted.push(next++);
             }
-          } else if (s.op === 'flush') sender.flush();
+          } else if (s.op === 'flush') sender.flush(false);
           else if (s.op === 'deliver') await tick();
           else if (s.op === 'save-and-ack') {
             saved = [...taken];
             savedWatermark = receiver.received;
+            receiver.flush(true);
             receiver.sendAck();
             await tick();
           } else {
@@ -77,7 +78,7 @@ describe('link', () => {
           }
         }
         for (let i = 0; i < 10 && taken.length < accepted.length; i += 1) {
-          sender.flush();
+          sender.flush(false);
           await tick();
         }
         expect(taken).toEqual(accepted);

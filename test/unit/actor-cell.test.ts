@@ -82,5 +82,10 @@ describe('actor cell (the same machine inline, as in a worker)', () => {
     expect(cell.takeChangedState()).toBeUndefined();
     cell.deliver(message('inc', { by: 1 }));
     expect(cell.takeChangedState()).toBeDefined();
+    cell.deliver(message('get', {}));
+    expect(cell.takeChangedState()).toBeUndefined();
+    cell.deliver(message('arm', { ms: 10_000 }));
+    expect(cell.takeChangedState()?.timers).toHaveLength(1);
+    cell.stop();
   });
 });

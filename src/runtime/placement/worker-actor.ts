@@ -7,6 +7,7 @@ import { ChildStartError } from '../../resilience/errors.ts';
 import { type ResolvedSource, resolveSource, siblingModule } from '../actor-source.ts';
 import type { ActorStart } from '../actor-start.ts';
 import { incarnationId } from '../ids.ts';
+import { ProgressBoard } from '../progress-board.ts';
 import { withTimeout } from '../timeout.ts';
 import { nodeEndpoint } from '../worker/comlink-endpoint.ts';
 import {
@@ -34,8 +35,9 @@ interface Spawned {
   lastBeat: number;
   lastError: unknown;
   blame: Int32Array;
-  /** Peer incarnation of each link index in the worker, to name the envelope in the blame slot. */
-  linkKeys: Map<number, string>;
+  board: ProgressBoard;
+  /** Name and peer incarnation of each link index in the worker (for the blame slot and the progress board). */
+  links: Map<number, { name: string; peerKey: string }>;
 }
 
 type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'failing';
@@ -94,6 +96,7 @@ export class WorkerActor implements ChildHandle {
         mainKey: this.ctx.mainKey,
         mainPort: port2,
         blame: spawned.blame.buffer as SharedArrayBuffer,
+        board: spawned.board.buffer,
         ...(this.start_.input === undefined ? {} : { input: this.start_.input }),
         ...(restored ? { restored } : {}),
         ...(this.poison.length > 0 ? { poison: this.poison } : {}),
@@ -135,6 +138,7 @@ export class WorkerActor implements ChildHandle {
       await withTimeout(graceful, shutdown === 'infinity' ? undefined : shutdown, undefined);
     }
     await this.terminate(spawned);
+    this.saveFinalProgress(spawned);
     this.ctx.directory.down(this.id);
     this.current = undefined;
     this.phase = 'idle';
@@ -179,7 +183,8 @@ export class WorkerActor implements ChildHandle {
       lastBeat: Date.now(),
       lastError: undefined,
       blame: new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT)),
-      linkKeys: new Map(),
+      board: new ProgressBoard(),
+      links: new Map(),
     };
     // The exit promise is awaited where it matters; a spare that dies unobserved must not be unhandled.
     spawned.exited.catch(() => undefined);
@@ -237,16 +242,16 @@ export class WorkerActor implements ChildHandle {
         return;
       case 'failure':
         if (event.poison) this.poison = [...this.poison, event.poison].slice(-MAX_POISON);
-        this.fail(spawned, { type: 'failure', kind: 'machine-error', error: event.error });
+        this.fail(spawned, { type: 'failure', kind: 'machine-error', error: event.error }, true);
         return;
       case 'link':
-        spawned.linkKeys.set(event.index, event.peerKey);
+        spawned.links.set(event.index, { name: event.name, peerKey: event.peerKey });
         return;
       case 'done':
         // A finished machine starts afresh if it is started again, as an OTP child's init would.
         this.ctx.snapshots.delete(this.id);
         this.lastState = undefined;
-        this.fail(spawned, exitOfOutput(event.output));
+        this.fail(spawned, exitOfOutput(event.output), true);
         return;
     }
   }
@@ -257,9 +262,27 @@ export class WorkerActor implements ChildHandle {
    */
   private blameEnvelope(spawned: Spawned, reason: ExitReason): void {
     if (reason.type !== 'failure' || reason.kind === 'machine-error' || spawned.blame[0] !== 1) return;
-    const peerKey = spawned.linkKeys.get(spawned.blame[1] ?? 0);
+    const peerKey = spawned.links.get(spawned.blame[1] ?? 0)?.peerKey;
     const seq = spawned.blame[2] ?? 0;
     if (peerKey !== undefined && seq > 0) this.poison = [...this.poison, { peerKey, seq }].slice(-MAX_POISON);
+  }
+
+  /**
+   * Completes the state the worker last saved with the progress it wrote on the board since (link numbering and
+   * watermarks of commits that changed nothing else), once the worker can write no more.
+   */
+  private saveFinalProgress(spawned: Spawned): void {
+    const last = this.lastState;
+    if (last === undefined) return;
+    const watermarks = { ...last.watermarks };
+    const links = { ...last.outgoing.links };
+    for (const [index, { name, peerKey }] of spawned.links) {
+      const progress = spawned.board.read(index);
+      if (progress === undefined) continue;
+      watermarks[peerKey] = progress.received;
+      links[name] = { nextSeq: progress.nextSeq, pending: links[name]?.pending ?? [] };
+    }
+    this.saveState({ ...last, watermarks, outgoing: { ...last.outgoing, links } });
   }
 
   private saveState(state: StoredActorState): void {
@@ -268,18 +291,27 @@ export class WorkerActor implements ChildHandle {
   }
 
   /** The running worker stopped being useful: make sure it is gone, then report the exit once. */
-  private fail(spawned: Spawned, reason: ExitReason): void {
+  /**
+   * The running worker stopped being useful: make sure it is gone, then report the exit once. A worker that
+   * reported its own end (its machine failed or finished) has already halted all its traffic, so the restart
+   * need not wait for the thread to be torn down; any other must be gone first.
+   */
+  private fail(spawned: Spawned, reason: ExitReason, selfReported = false): void {
     if (spawned !== this.current || this.phase !== 'running') return;
     this.phase = 'failing';
     this.unwatch();
     this.ctx.log.warn({ actor: this.id, reason }, 'actor exited');
-    void this.terminate(spawned).then(() => {
+    const exited = () => {
+      this.saveFinalProgress(spawned);
       this.blameEnvelope(spawned, reason);
       this.ctx.directory.down(this.id);
       this.current = undefined;
       this.phase = 'idle';
       this.onExit?.(reason);
-    });
+    };
+    const gone = this.terminate(spawned);
+    if (selfReported) exited();
+    else void gone.then(exited);
   }
 
   private async terminate(spawned: Spawned): Promise<void> {

@@ -7,6 +7,7 @@ import { createActorIO } from '../actor-io.ts';
 import { loadDefinition } from '../actor-source.ts';
 import { toCloneable } from '../cloneable.ts';
 import type { DeadLetter } from '../dead-letters.ts';
+import { ProgressBoard } from '../progress-board.ts';
 import { Router } from '../router.ts';
 import { nodeEndpoint } from './comlink-endpoint.ts';
 import type { StoredActorState, WorkerControl, WorkerEvent, WorkerInit, WorkerView } from './protocol.ts';
@@ -76,8 +77,9 @@ const control: WorkerControl = {
       ...(init.restored ? { watermarks: init.restored.watermarks } : {}),
       ...(init.poison ? { poison: init.poison } : {}),
       blame: new Int32Array(init.blame),
+      board: new ProgressBoard(init.board),
       ...(init.restored ? { outgoing: init.restored.outgoing } : {}),
-      onLinkAttached: (index, peerKey) => report({ t: 'link', index, peerKey }),
+      onLinkAttached: (index, name, peerKey) => report({ t: 'link', index, name, peerKey }),
     });
     const io = createActorIO(activeRouter, init.actorId, log);
     const activeCell = new ActorCell(definition, {
@@ -93,7 +95,10 @@ const control: WorkerControl = {
     };
     activeCell.onChange = () => activeRouter.scheduleCommit();
     activeCell.onDone = (output) => {
+      // What arrives after the end is not this incarnation's to take: halted, it stays unacknowledged, and the
+      // senders give it to the next incarnation (or to dead letters if there is none).
       activeRouter.commitNow();
+      activeRouter.halt();
       report({ t: 'done', output: toCloneable(output) });
     };
     activeRouter.addLocal(init.actorId, {
@@ -103,6 +108,7 @@ const control: WorkerControl = {
       },
     });
     let savedStamp = -1;
+    let heldLastTime = false;
     activeRouter.onCommit(() => {
       if (pendingDeadLetters.length > 0) {
         report({ t: 'dead-letters', letters: pendingDeadLetters });
@@ -114,11 +120,14 @@ const control: WorkerControl = {
       if (changed === undefined && stamp === savedStamp) return;
       const first = savedStamp === -1 && init.restored === undefined;
       savedStamp = stamp;
+      const needsMessage = activeRouter.needsProgressMessages();
+      // Progress alone (numbering, watermarks) goes to the shared board; held envelopes need a message.
+      if (changed === undefined && !first && !needsMessage && !heldLastTime) return;
+      heldLastTime = needsMessage;
       const progress = {
         watermarks: activeRouter.currentWatermarks(),
         outgoing: activeRouter.outgoingState(),
       };
-      // A message that changed nothing in the machine still moved the endpoint's progress, which must be saved.
       if (changed === undefined && !first) report({ t: 'progress', progress });
       else {
         const machine = changed ?? activeCell.persistedState();

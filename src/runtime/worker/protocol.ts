@@ -35,6 +35,8 @@ export interface WorkerInit {
   mainPort: MessagePort;
   /** [handling, link index, seq] of the envelope being handled; read by the supervisor's side after a death. */
   blame: SharedArrayBuffer;
+  /** The progress board (see ProgressBoard). */
+  board: SharedArrayBuffer;
 }
 
 export interface WorkerView extends ActorView {
@@ -66,7 +68,7 @@ export type WorkerEvent =
   | { t: 'progress'; progress: EndpointProgress }
   | { t: 'failure'; error: SerializedError; poison?: { peerKey: string; seq: number } }
   | { t: 'done'; output: unknown }
-  | { t: 'link'; index: number; peerKey: string }
+  | { t: 'link'; index: number; name: string; peerKey: string }
   | { t: 'dead-letters'; letters: DeadLetter[] };
 
 const SerializedErrorSchema = Type.Object({
@@ -123,7 +125,12 @@ const WorkerEventSchema = Type.Union([
     poison: Type.Optional(Type.Object({ peerKey: Type.String(), seq: Type.Integer({ minimum: 1 }) })),
   }),
   Type.Object({ t: Type.Literal('done'), output: Type.Unknown() }),
-  Type.Object({ t: Type.Literal('link'), index: Type.Integer({ minimum: 1 }), peerKey: Type.String() }),
+  Type.Object({
+    t: Type.Literal('link'),
+    index: Type.Integer({ minimum: 1 }),
+    name: Type.String({ minLength: 1 }),
+    peerKey: Type.String({ minLength: 1 }),
+  }),
   Type.Object({ t: Type.Literal('dead-letters'), letters: Type.Array(DeadLetterSchema) }),
 ]);
 

@@ -1,0 +1,9 @@
+// Raw baseline: a worker that loads the same packages as an actor worker and says it is ready.
+import { parentPort } from 'node:worker_threads';
+
+await Promise.all(
+  ['xstate', '@sinclair/typebox', '@sinclair/typebox/compiler', 'pino', 'comlink'].map(
+    (name) => import(name),
+  ),
+);
+parentPort.postMessage('ready');

@@ -1,0 +1,37 @@
+// Raw baseline: posts envelopes shaped like Foxtrot's to a peer worker, `batch` per postMessage, no runtime at all.
+import { parentPort } from 'node:worker_threads';
+
+let port;
+let counter = 0;
+const prefix = `${Math.random().toString(16).slice(2, 10)}.`;
+
+function envelope(n) {
+  counter += 1;
+  const id = prefix + counter.toString(36);
+  return {
+    id,
+    from: 'producer',
+    to: 'consumer',
+    type: 'item',
+    payload: { n },
+    timestamp: Date.now(),
+    correlationId: id,
+  };
+}
+
+parentPort.on('message', (message) => {
+  if (message.port) {
+    port = message.port;
+    return;
+  }
+  const { count, batch } = message;
+  if (batch === 1) {
+    for (let n = 1; n <= count; n += 1) port.postMessage(envelope(n));
+    return;
+  }
+  for (let n = 1; n <= count; ) {
+    const envelopes = [];
+    for (let i = 0; i < batch && n <= count; i += 1, n += 1) envelopes.push(envelope(n));
+    port.postMessage(envelopes);
+  }
+});
