@@ -97,8 +97,7 @@ const control: WorkerControl = {
     activeCell.onDone = (output) => {
       // What arrives after the end is not this incarnation's to take: halted, it stays unacknowledged, and the
       // senders give it to the next incarnation (or to dead letters if there is none).
-      activeRouter.commitNow();
-      activeRouter.halt();
+      activeRouter.commitAndHalt();
       report({ t: 'done', output: toCloneable(output) });
     };
     activeRouter.addLocal(init.actorId, {
@@ -141,8 +140,7 @@ const control: WorkerControl = {
 
   async stop() {
     if (cell === undefined || router === undefined) return;
-    router.commitNow();
-    router.halt();
+    router.commitAndHalt();
     cell.stop();
   },
 
