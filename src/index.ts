@@ -37,6 +37,7 @@ export { type ActorSource, siblingModule } from './runtime/actor-source.ts';
 export type { ActorStart, Placement } from './runtime/actor-start.ts';
 export type { DeadLetter } from './runtime/dead-letters.ts';
 export type { Envelope, EnvelopeOptions, MessageMeta } from './runtime/envelope.ts';
+export type { InspectionRecord } from './runtime/inspection.ts';
 export {
   defineProtocol,
   type MessageType,

@@ -3,10 +3,12 @@ import {
   type AnyMachineSnapshot,
   type AnyStateMachine,
   createActor,
+  type InspectionEvent,
   type Snapshot,
 } from 'xstate';
 import type { ActorDefinition, ActorIO, FastHandler } from './actor-definition.ts';
 import type { Envelope, MessageMeta } from './envelope.ts';
+import { type InspectionRecord, serializeInspection } from './inspection.ts';
 import { capturePendingTimers, type PendingTimer, rearmTimers } from './timers.ts';
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -44,6 +46,8 @@ export interface CellOptions {
   input?: unknown;
   restored?: PersistedActorState;
   now?: () => number;
+  /** Receives every XState inspection event of this actor, made cloneable. */
+  onInspection?: (record: InspectionRecord) => void;
 }
 
 /**
@@ -81,6 +85,12 @@ export class ActorCell {
       id: options.id,
       ...(options.input === undefined ? {} : { input: options.input }),
       ...(options.restored ? { snapshot: options.restored.machine } : {}),
+      ...(options.onInspection
+        ? {
+            inspect: (event: InspectionEvent) =>
+              options.onInspection?.(serializeInspection(options.id, event)),
+          }
+        : {}),
     });
     this.actor.subscribe({
       next: () => this.onChange?.(),

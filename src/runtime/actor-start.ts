@@ -21,6 +21,8 @@ export interface ActorStart {
   standby?: boolean;
   /** How long the actor may take to start. Default 10 s. */
   startTimeoutMs?: number;
+  /** Forward every XState inspection event of this actor (made cloneable) to the system's onInspection. */
+  inspect?: boolean;
 }
 
 const ActorStartSchema = Type.Object(
@@ -48,6 +50,7 @@ const ActorStartSchema = Type.Object(
     persist: Type.Optional(Type.Boolean()),
     standby: Type.Optional(Type.Boolean()),
     startTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+    inspect: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -8,9 +8,11 @@ import type { ActorStart } from './actor-start.ts';
 import { DeadLetterOffice } from './dead-letters.ts';
 import { Directory, MAIN_ID } from './directory.ts';
 import { incarnationId } from './ids.ts';
+import type { InspectionRecord } from './inspection.ts';
 import type { Protocol } from './protocol.ts';
 import { Router, type RouterStats } from './router.ts';
 import { InMemorySnapshotStore, type SnapshotStore } from './snapshot-store.ts';
+import type { StoredActorState } from './worker/protocol.ts';
 
 export interface ActorSystemOptions {
   /** Where actors' state is kept for restarts. Default: in memory. */
@@ -26,6 +28,8 @@ export interface ActorSystemOptions {
   log?: Logger;
   /** Every supervisor event (failures, restarts, escalations), for telemetry. */
   onEvent?: (event: SupervisorEvent) => void;
+  /** XState inspection events of the actors started with `inspect: true`, from every thread. */
+  onInspection?: (record: InspectionRecord) => void;
 }
 
 export type ActorChildSpec = ChildSpec<ActorStart>;
@@ -73,6 +77,7 @@ export class ActorSystem {
       window,
       heartbeatMs: options.heartbeatMs ?? 1000,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5000,
+      ...(options.onInspection ? { onInspection: options.onInspection } : {}),
     });
     this.root = new Supervisor(spec, {
       factory: this.factory,
@@ -118,9 +123,23 @@ export class ActorSystem {
 
   /** A serializable view of one actor: state value, context, mailbox and counters. */
   async inspect(id: string): Promise<unknown> {
+    return this.child(id).inspect();
+  }
+
+  /** Round trip to an actor over the control plane, in ms (0 for an inline actor). */
+  ping(id: string): Promise<number> {
+    return this.child(id).ping();
+  }
+
+  /** The actor's current state as it would be saved: machine snapshot, pending timers, endpoint progress. */
+  snapshot(id: string): Promise<StoredActorState> {
+    return this.child(id).snapshot();
+  }
+
+  private child(id: string) {
     const child = this.factory.get(id);
     if (child === undefined) throw new Error(`no actor '${id}' in this system`);
-    return child.inspect();
+    return child;
   }
 
   /** Resolves when the root supervisor has stopped, with why: `shutdown` after stop(), a failure on escalation. */

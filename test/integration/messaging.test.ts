@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AskTimeoutError, DeadLetterError, MailboxFullError, ValidationError } from '../../src/index.ts';
+import {
+  AskTimeoutError,
+  DeadLetterError,
+  type InspectionRecord,
+  MailboxFullError,
+  ValidationError,
+} from '../../src/index.ts';
 import { counterProtocol } from '../fixtures/counter.ts';
 import { counter, startSystem, type TestSystem, waitFor } from '../support/system.ts';
 
@@ -82,6 +88,14 @@ describe('messaging between real worker actors', () => {
     await expect(a.ask('inc', { by: 1 }, { timeoutMs: 150 })).rejects.toThrow(AskTimeoutError);
   });
 
+  it('answers the control plane: ping and snapshot', async () => {
+    expect(await t.system.ping('a')).toBeGreaterThan(0);
+    const snapshot = await t.system.snapshot('b');
+    expect(snapshot.machine).toMatchObject({ status: 'active', context: { count: expect.any(Number) } });
+    expect(snapshot.endpointKey).toMatch(/^b@/);
+    await expect(t.system.ping('inline')).resolves.toBe(0);
+  });
+
   it('inspects an actor across the thread boundary', async () => {
     const view = (await t.system.inspect('b')) as {
       value: unknown;
@@ -111,6 +125,29 @@ describe('bounded mailboxes', () => {
         return reply?.count === accepted + 1 ? reply : undefined;
       });
       expect(drained.count).toBe(accepted + 1);
+    } finally {
+      await t.system.stop();
+    }
+  });
+});
+
+describe('inspection', () => {
+  it('forwards XState inspection events from a worker, cloneable, with the state after each event', async () => {
+    const records: InspectionRecord[] = [];
+    const t = await startSystem([{ id: 'seen', start: counter({ inspect: true }) }], undefined, {
+      onInspection: (record) => records.push(record),
+    });
+    try {
+      t.system.ref('seen', counterProtocol).tell('inc', { by: 2 });
+      await waitFor(() => records.some((r) => r.type === '@xstate.snapshot' && r.event === 'inc'), 5000);
+      const snapshot = records.find((r) => r.type === '@xstate.snapshot' && r.event === 'inc');
+      expect(snapshot).toMatchObject({
+        actor: 'seen',
+        value: 'idle',
+        status: 'active',
+        context: { count: 2 },
+      });
+      expect(records.some((r) => r.type === '@xstate.event' && r.event === 'inc')).toBe(true);
     } finally {
       await t.system.stop();
     }

@@ -1,6 +1,7 @@
 import type { Logger } from '../../telemetry/logger.ts';
 import type { DeadLetterOffice } from '../dead-letters.ts';
 import type { Directory } from '../directory.ts';
+import type { InspectionRecord } from '../inspection.ts';
 import type { Router } from '../router.ts';
 import type { SnapshotStore } from '../snapshot-store.ts';
 
@@ -16,4 +17,6 @@ export interface PlacementContext {
   window: number;
   heartbeatMs: number;
   heartbeatTimeoutMs: number;
+  /** Where actors started with `inspect` report their XState inspection events. */
+  onInspection?: (record: InspectionRecord) => void;
 }

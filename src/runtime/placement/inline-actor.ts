@@ -2,7 +2,7 @@ import type { ChildHandle } from '../../../supervisors/child-handle.ts';
 import type { ExitReason } from '../../../supervisors/exit-reason.ts';
 import { ChildStartError } from '../../resilience/errors.ts';
 import { actorLogger } from '../../telemetry/logger.ts';
-import { ActorCell, type ActorView } from '../actor-cell.ts';
+import { ActorCell, type ActorView, type PersistedActorState } from '../actor-cell.ts';
 import type { ActorDefinition } from '../actor-definition.ts';
 import { createActorIO } from '../actor-io.ts';
 import { loadDefinition, type ResolvedSource, resolveSource } from '../actor-source.ts';
@@ -10,6 +10,7 @@ import type { ActorStart } from '../actor-start.ts';
 import { toCloneable } from '../cloneable.ts';
 import type { Envelope } from '../envelope.ts';
 import type { LocalTarget } from '../router.ts';
+import type { StoredActorState } from '../worker/protocol.ts';
 import type { PlacementContext } from './context.ts';
 import { exitOfOutput, failure } from './exit-reasons.ts';
 
@@ -74,6 +75,7 @@ export class InlineActor implements ChildHandle, LocalTarget {
         io,
         ...(this.start_.input === undefined ? {} : { input: this.start_.input }),
         ...(restored ? { restored } : {}),
+        ...(this.start_.inspect && this.ctx.onInspection ? { onInspection: this.ctx.onInspection } : {}),
       });
       cell.onChange = () => this.ctx.mainRouter.scheduleCommit();
       cell.onFailure = (error) => queueMicrotask(() => this.exited(cell, failure('machine-error', error)));
@@ -120,18 +122,25 @@ export class InlineActor implements ChildHandle, LocalTarget {
     return { ...view, context: toCloneable(view.context), mailbox: { held: this.held.length } };
   }
 
+  async ping(): Promise<number> {
+    if (this.cell === undefined) throw new Error(`actor '${this.id}' is not running`);
+    return 0;
+  }
+
+  async snapshot(): Promise<StoredActorState> {
+    if (this.cell === undefined) throw new Error(`actor '${this.id}' is not running`);
+    return this.stored(this.cell.persistedState());
+  }
+
+  private stored(state: PersistedActorState): StoredActorState {
+    // Inline actors share the main thread's endpoint: they have no progress of their own to save.
+    return { ...state, endpointKey: this.id, watermarks: {}, outgoing: { links: {}, unresolved: {} } };
+  }
+
   private persist(): void {
     if (this.start_.persist === false || !this.cell?.isRunning) return;
     const state = this.cell.takeChangedState();
-    if (state !== undefined) {
-      // Inline actors share the main thread's endpoint: they have no progress of their own to save.
-      this.ctx.snapshots.save(this.id, {
-        ...state,
-        endpointKey: this.id,
-        watermarks: {},
-        outgoing: { links: {}, unresolved: {} },
-      });
-    }
+    if (state !== undefined) this.ctx.snapshots.save(this.id, this.stored(state));
   }
 
   private exited(cell: ActorCell, reason: ExitReason): void {

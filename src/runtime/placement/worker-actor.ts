@@ -97,6 +97,7 @@ export class WorkerActor implements ChildHandle {
         mainPort: port2,
         blame: spawned.blame.buffer as SharedArrayBuffer,
         board: spawned.board.buffer,
+        inspect: this.start_.inspect === true,
         ...(this.start_.input === undefined ? {} : { input: this.start_.input }),
         ...(restored ? { restored } : {}),
         ...(this.poison.length > 0 ? { poison: this.poison } : {}),
@@ -157,6 +158,16 @@ export class WorkerActor implements ChildHandle {
       throw new Error(`actor '${this.id}' is not running (${this.phase})`);
     }
     return this.current.control.inspect();
+  }
+
+  /** Milliseconds for a round trip over the control plane. */
+  async ping(): Promise<number> {
+    if (this.current === undefined || this.phase !== 'running') {
+      throw new Error(`actor '${this.id}' is not running (${this.phase})`);
+    }
+    const started = performance.now();
+    await this.current.control.ping();
+    return performance.now() - started;
   }
 
   async snapshot(): Promise<StoredActorState> {
@@ -234,6 +245,9 @@ export class WorkerActor implements ChildHandle {
         return;
       case 'dead-letters':
         for (const letter of event.letters) this.ctx.deadLetters.record(letter);
+        return;
+      case 'inspection':
+        for (const record of event.records) this.ctx.onInspection?.(record);
         return;
       case 'resolve':
         if (spawned !== this.current) return;

@@ -7,6 +7,7 @@ import { createActorIO } from '../actor-io.ts';
 import { loadDefinition } from '../actor-source.ts';
 import { toCloneable } from '../cloneable.ts';
 import type { DeadLetter } from '../dead-letters.ts';
+import type { InspectionRecord } from '../inspection.ts';
 import { ProgressBoard } from '../progress-board.ts';
 import { Router } from '../router.ts';
 import { nodeEndpoint } from './comlink-endpoint.ts';
@@ -39,6 +40,7 @@ let cell: ActorCell | undefined;
 let router: Router | undefined;
 let endpointKey = '';
 let pendingDeadLetters: DeadLetter[] = [];
+let pendingInspections: InspectionRecord[] = [];
 
 function requireStarted(): { cell: ActorCell; router: Router } {
   if (cell === undefined || router === undefined) throw new Error('actor not started');
@@ -85,6 +87,14 @@ const control: WorkerControl = {
     const activeCell = new ActorCell(definition, {
       id: init.actorId,
       io,
+      ...(init.inspect
+        ? {
+            onInspection: (record: InspectionRecord) => {
+              pendingInspections.push(record);
+              activeRouter.scheduleCommit();
+            },
+          }
+        : {}),
       ...(init.input === undefined ? {} : { input: init.input }),
       ...(init.restored ? { restored: init.restored } : {}),
     });
@@ -112,6 +122,10 @@ const control: WorkerControl = {
       if (pendingDeadLetters.length > 0) {
         report({ t: 'dead-letters', letters: pendingDeadLetters });
         pendingDeadLetters = [];
+      }
+      if (pendingInspections.length > 0) {
+        report({ t: 'inspection', records: pendingInspections });
+        pendingInspections = [];
       }
       if (!init.persist || !activeCell.isRunning) return;
       const changed = activeCell.takeChangedState();

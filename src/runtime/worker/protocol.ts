@@ -4,6 +4,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { SerializedError } from '../../resilience/errors.ts';
 import type { ActorView, PersistedActorState } from '../actor-cell.ts';
 import type { DeadLetter } from '../dead-letters.ts';
+import { type InspectionRecord, InspectionRecordSchema } from '../inspection.ts';
 import type { OutgoingState, RouterStats } from '../router.ts';
 
 /**
@@ -37,6 +38,8 @@ export interface WorkerInit {
   blame: SharedArrayBuffer;
   /** The progress board (see ProgressBoard). */
   board: SharedArrayBuffer;
+  /** Report XState inspection events. */
+  inspect: boolean;
 }
 
 export interface WorkerView extends ActorView {
@@ -69,7 +72,8 @@ export type WorkerEvent =
   | { t: 'failure'; error: SerializedError; poison?: { peerKey: string; seq: number } }
   | { t: 'done'; output: unknown }
   | { t: 'link'; index: number; name: string; peerKey: string }
-  | { t: 'dead-letters'; letters: DeadLetter[] };
+  | { t: 'dead-letters'; letters: DeadLetter[] }
+  | { t: 'inspection'; records: InspectionRecord[] };
 
 const SerializedErrorSchema = Type.Object({
   name: Type.String(),
@@ -132,6 +136,7 @@ const WorkerEventSchema = Type.Union([
     peerKey: Type.String({ minLength: 1 }),
   }),
   Type.Object({ t: Type.Literal('dead-letters'), letters: Type.Array(DeadLetterSchema) }),
+  Type.Object({ t: Type.Literal('inspection'), records: Type.Array(InspectionRecordSchema) }),
 ]);
 
 const workerEventCheck = TypeCompiler.Compile(WorkerEventSchema);
