@@ -102,6 +102,8 @@ async function runBench(
 
 async function main(): Promise<void> {
   const options = parse();
+  // The restart benchmark crashes actors on purpose: their warnings would bury the progress lines.
+  process.env.FOXTROT_LOG_LEVEL ??= 'error';
   const selected = options.only ? benches.filter((b) => b.name === options.only) : benches;
   if (selected.length === 0) {
     process.stderr.write(
