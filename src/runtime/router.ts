@@ -1,11 +1,12 @@
 import type { MessagePort } from 'node:worker_threads';
-import { AskTimeoutError, DeadLetterError, MailboxFullError, ValidationError } from '../resilience/errors.ts';
+import { DeadLetterError, MailboxFullError } from '../resilience/errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { type DeadLetterSink, deadLetterOf } from './dead-letters.ts';
 import { createEnvelope, type Envelope, type EnvelopeOptions, isEnvelope } from './envelope.ts';
 import { Link } from './link.ts';
+import { PendingAsks } from './pending-asks.ts';
 import type { ProgressBoard } from './progress-board.ts';
-import { actorOf, REJECTED_TYPE, REPLY_TYPE, type RejectionPayload, replyAddress } from './wire.ts';
+import { actorOf, REJECTED_TYPE, REPLY_TYPE, type RejectionPayload } from './wire.ts';
 
 /** Something in this thread that takes envelopes: an actor cell, or an inline actor's mailbox. */
 export interface LocalTarget {
@@ -46,15 +47,6 @@ export interface RouterOptions {
   board?: ProgressBoard;
 }
 
-interface PendingAsk {
-  to: string;
-  type: string;
-  resolve(value: unknown): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-  checkReply: ((payload: unknown) => string | undefined) | undefined;
-}
-
 export interface RouterStats {
   sent: number;
   received: number;
@@ -79,7 +71,7 @@ export class Router {
   private readonly routes = new Map<string, Link>();
   private readonly unresolved = new Map<string, Envelope[]>();
   private readonly deadRoutes = new Map<string, string>();
-  private readonly asks = new Map<string, PendingAsk>();
+  private readonly asks = new PendingAsks();
   private readonly commitHooks: Array<() => void> = [];
   private readonly writableWaiters: Array<() => void> = [];
   private readonly watermarks: Record<string, number>;
@@ -87,7 +79,6 @@ export class Router {
   private localQueue: Envelope[] = [];
   private commitScheduled = false;
   private ackScheduled = false;
-  private askCounter = 0;
   private linkCount = 0;
   private linkChanges = 0;
   private halted = false;
@@ -216,26 +207,13 @@ export class Router {
     payload: unknown,
     options: EnvelopeOptions & { timeoutMs: number; checkReply?: (payload: unknown) => string | undefined },
   ): Promise<TReply> {
-    this.askCounter += 1;
-    const address = replyAddress(from, this.askCounter);
-    const envelope = createEnvelope(from, to, type, payload, { ...options, replyTo: address });
-    return new Promise<TReply>((resolve, reject) => {
-      const status = this.send(envelope);
-      if (status === 'full') return reject(new MailboxFullError(to, this.options.window));
-      const timer = setTimeout(() => {
-        this.asks.delete(address);
-        reject(new AskTimeoutError(to, type, options.timeoutMs));
-      }, options.timeoutMs);
-      this.asks.set(address, {
-        to,
-        type,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        timer,
-        checkReply: options.checkReply,
-      });
-      if (status === 'dead') this.settleAsk(address, undefined, new DeadLetterError(to, this.deadReason(to)));
-    });
+    const { address, reply } = this.asks.open<TReply>(from, to, type, options.timeoutMs, options.checkReply);
+    const status = this.send(createEnvelope(from, to, type, payload, { ...options, replyTo: address }));
+    if (status === 'full')
+      this.asks.settle(address, undefined, new MailboxFullError(to, this.options.window));
+    else if (status === 'dead')
+      this.asks.settle(address, undefined, new DeadLetterError(to, this.deadReason(to)));
+    return reply;
   }
 
   /** Resolves once there may be room to send again (after the next acknowledgement from any peer). */
@@ -301,7 +279,7 @@ export class Router {
       if (routed !== link) continue;
       this.routes.delete(actorId);
       this.deadRoutes.set(actorId, reason);
-      this.rejectAsksTo(actorId, reason);
+      this.asks.failTo(actorId, reason);
     }
     for (const envelope of link.takeUnacked()) this.undeliverable(envelope, reason);
     this.scheduleCommit();
@@ -338,9 +316,7 @@ export class Router {
 
   close(): void {
     for (const link of this.links.values()) link.close();
-    for (const [address, pending] of this.asks) {
-      this.settleAsk(address, undefined, new DeadLetterError(pending.to, 'the asking endpoint stopped'));
-    }
+    this.asks.failAll('the asking endpoint stopped');
   }
 
   private routeTo(actorId: string, link: Link): void {
@@ -441,7 +417,7 @@ export class Router {
       return;
     }
     if (envelope.to.includes('#')) {
-      if (this.asks.has(envelope.to)) this.answerAsk(envelope);
+      if (this.asks.has(envelope.to)) this.asks.answer(envelope);
       else this.undeliverable(envelope, 'reply arrived after its ask had ended');
       return;
     }
@@ -465,47 +441,9 @@ export class Router {
     );
   }
 
-  private answerAsk(envelope: Envelope): void {
-    const pending = this.asks.get(envelope.to);
-    if (pending === undefined) return;
-    if (envelope.type === REJECTED_TYPE) {
-      const rejection = envelope.payload as Partial<RejectionPayload>;
-      this.settleAsk(
-        envelope.to,
-        undefined,
-        new ValidationError(
-          `actor '${pending.to}' refused '${pending.type}': ${rejection.reason ?? 'no reason given'}`,
-          { to: pending.to },
-        ),
-      );
-      return;
-    }
-    const problem = pending.checkReply?.(envelope.payload);
-    if (problem !== undefined) {
-      this.settleAsk(envelope.to, undefined, new ValidationError(`reply from '${pending.to}': ${problem}`));
-      return;
-    }
-    this.settleAsk(envelope.to, envelope.payload);
-  }
-
-  private settleAsk(address: string, value: unknown, error?: Error): void {
-    const pending = this.asks.get(address);
-    if (pending === undefined) return;
-    this.asks.delete(address);
-    clearTimeout(pending.timer);
-    if (error) pending.reject(error);
-    else pending.resolve(value);
-  }
-
-  private rejectAsksTo(actorId: string, reason: string): void {
-    for (const [address, pending] of this.asks) {
-      if (pending.to === actorId) this.settleAsk(address, undefined, new DeadLetterError(actorId, reason));
-    }
-  }
-
   private undeliverable(envelope: Envelope, reason: string): void {
     if (envelope.replyTo !== undefined && this.asks.has(envelope.replyTo)) {
-      this.settleAsk(envelope.replyTo, undefined, new DeadLetterError(envelope.to, reason));
+      this.asks.settle(envelope.replyTo, undefined, new DeadLetterError(envelope.to, reason));
     }
     this.options.deadLetters.record(deadLetterOf(envelope, reason));
   }
