@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ValidationError } from '../resilience/errors.ts';
 import { nextId } from './ids.ts';
@@ -75,8 +75,6 @@ const EnvelopeSchema = Type.Object({
 });
 
 const envelopeCheck = TypeCompiler.Compile(EnvelopeSchema);
-
-export type EnvelopeShape = Static<typeof EnvelopeSchema>;
 
 /** Checks the envelope's own fields (not the payload, which its protocol checks). */
 export function isEnvelope(value: unknown): value is Envelope {

@@ -221,11 +221,6 @@ export class Router {
     return new Promise((resolve) => this.writableWaiters.push(resolve));
   }
 
-  hasRoomFor(actorId: string): boolean {
-    const link = this.routes.get(actorId);
-    return link === undefined || link.hasRoom;
-  }
-
   /** A direct port to the endpoint named `name` (an actor id, or `$main`), serving the given actor ids. */
   attachLink(name: string, port: MessagePort, peerKey: string, actorIds: readonly string[]): void {
     const link = this.linkNamed(name);

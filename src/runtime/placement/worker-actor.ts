@@ -68,10 +68,6 @@ export class WorkerActor implements ChildHandle {
     ctx.directory.declare(id, 'worker');
   }
 
-  get status(): Phase {
-    return this.phase;
-  }
-
   async start(): Promise<void> {
     if (this.phase !== 'idle') throw new Error(`actor '${this.id}' cannot start while ${this.phase}`);
     this.phase = 'starting';
