@@ -1,0 +1,291 @@
+import { ValidationError } from '../resilience/errors.ts';
+import { Decimal } from './decimal.ts';
+import { assertClientOrderId } from './identifiers.ts';
+import type { Instrument } from './instrument.ts';
+import { canTransition, type OrderStatus } from './order-status.ts';
+import {
+  hasLimitPrice,
+  hasTrigger,
+  isTrailing,
+  ORDER_SIDES,
+  ORDER_TYPES,
+  type OrderSide,
+  type OrderType,
+  TIME_IN_FORCE,
+  type TimeInForce,
+} from './order-types.ts';
+
+/** What a strategy asks for. Decimals are canonical text, so an order is plain, cloneable data. */
+export interface OrderRequest {
+  clientOrderId: string;
+  strategyId: string;
+  instrumentId: string;
+  side: OrderSide;
+  type: OrderType;
+  quantity: string;
+  price?: string;
+  triggerPrice?: string;
+  trailingOffset?: string;
+  timeInForce?: TimeInForce;
+  /** Epoch ms; required for GTD. */
+  expireTime?: number;
+  postOnly?: boolean;
+  reduceOnly?: boolean;
+}
+
+export interface Order extends Required<Pick<OrderRequest, 'timeInForce' | 'postOnly' | 'reduceOnly'>> {
+  clientOrderId: string;
+  strategyId: string;
+  instrumentId: string;
+  side: OrderSide;
+  type: OrderType;
+  quantity: string;
+  price?: string;
+  triggerPrice?: string;
+  trailingOffset?: string;
+  expireTime?: number;
+  status: OrderStatus;
+  /** The status before PENDING_UPDATE / PENDING_CANCEL, to return to when the venue rejects the modify or cancel. */
+  statusBeforePending?: OrderStatus;
+  filledQuantity: string;
+  /** Sum of price x quantity over the fills, exact: the average fill price is derived from it. */
+  filledNotional: string;
+  averageFillPrice?: string;
+  venueOrderId?: string;
+  tradeIds: string[];
+  reason?: string;
+}
+
+export type OrderEvent =
+  | { type: 'Denied'; reason: string }
+  | { type: 'Submitted' }
+  | { type: 'Accepted'; venueOrderId?: string }
+  | { type: 'Rejected'; reason: string }
+  | { type: 'Canceled' }
+  | { type: 'Expired' }
+  | { type: 'Triggered' }
+  | { type: 'PendingUpdate' }
+  | { type: 'PendingCancel' }
+  | { type: 'Updated'; quantity?: string; price?: string; triggerPrice?: string }
+  | { type: 'ModifyRejected'; reason: string }
+  | { type: 'CancelRejected'; reason: string }
+  | { type: 'Filled'; tradeId: string; quantity: string; price: string; commission?: string };
+
+export type OrderEventType = OrderEvent['type'];
+
+export type ApplyResult =
+  | { outcome: 'applied'; order: Order }
+  /** A fill whose trade id was already applied: nothing changes, and that is not an error. */
+  | { outcome: 'ignored'; order: Order; reason: string }
+  | { outcome: 'refused'; order: Order; reason: string };
+
+const STATUS_OF: Partial<Record<OrderEventType, OrderStatus>> = {
+  Denied: 'DENIED',
+  Submitted: 'SUBMITTED',
+  Accepted: 'ACCEPTED',
+  Rejected: 'REJECTED',
+  Canceled: 'CANCELED',
+  Expired: 'EXPIRED',
+  Triggered: 'TRIGGERED',
+  PendingUpdate: 'PENDING_UPDATE',
+  PendingCancel: 'PENDING_CANCEL',
+};
+
+function need(condition: boolean, message: string): void {
+  if (!condition) throw new ValidationError(message);
+}
+
+/** Checks a request against its instrument and returns the INITIALIZED order, or throws naming the field. */
+export function createOrder(request: OrderRequest, instrument: Instrument, now: number): Order {
+  const where = `order ${JSON.stringify(request.clientOrderId)}`;
+  assertClientOrderId(request.clientOrderId);
+  need(
+    typeof request.strategyId === 'string' && request.strategyId.length > 0,
+    `${where}: strategyId is required`,
+  );
+  need(
+    request.instrumentId === instrument.id.value,
+    `${where}: instrumentId ${request.instrumentId} is not ${instrument.id.value}`,
+  );
+  need(
+    ORDER_SIDES.includes(request.side),
+    `${where}: side ${JSON.stringify(request.side)} is not BUY or SELL`,
+  );
+  need(
+    ORDER_TYPES.includes(request.type),
+    `${where}: type ${JSON.stringify(request.type)} is not one of ${ORDER_TYPES.join(', ')}`,
+  );
+  const timeInForce = request.timeInForce ?? 'GTC';
+  need(
+    TIME_IN_FORCE.includes(timeInForce),
+    `${where}: timeInForce ${JSON.stringify(timeInForce)} is not one of ${TIME_IN_FORCE.join(', ')}`,
+  );
+  const quantity = instrument.checkQuantity(request.quantity);
+  if (typeof quantity === 'string') throw new ValidationError(`${where}: ${quantity}`);
+  const order: Order = {
+    clientOrderId: request.clientOrderId,
+    strategyId: request.strategyId,
+    instrumentId: request.instrumentId,
+    side: request.side,
+    type: request.type,
+    quantity: quantity.toString(),
+    timeInForce,
+    postOnly: request.postOnly ?? false,
+    reduceOnly: request.reduceOnly ?? false,
+    status: 'INITIALIZED',
+    filledQuantity: Decimal.zero(instrument.sizePrecision).toString(),
+    filledNotional: '0',
+    tradeIds: [],
+  };
+  if (hasLimitPrice(request.type)) {
+    need(request.price !== undefined, `${where}: a ${request.type} order needs a price`);
+    const price = instrument.checkPrice(request.price as string);
+    if (typeof price === 'string') throw new ValidationError(`${where}: ${price}`);
+    order.price = price.toString();
+  } else {
+    need(request.price === undefined, `${where}: a ${request.type} order takes no price`);
+  }
+  if (isTrailing(request.type)) {
+    need(request.trailingOffset !== undefined, `${where}: a ${request.type} order needs a trailingOffset`);
+    const offset = instrument.checkPrice(request.trailingOffset as string, 'trailingOffset');
+    if (typeof offset === 'string') throw new ValidationError(`${where}: ${offset}`);
+    order.trailingOffset = offset.toString();
+  } else if (hasTrigger(request.type)) {
+    need(request.triggerPrice !== undefined, `${where}: a ${request.type} order needs a triggerPrice`);
+    const trigger = instrument.checkPrice(request.triggerPrice as string, 'triggerPrice');
+    if (typeof trigger === 'string') throw new ValidationError(`${where}: ${trigger}`);
+    order.triggerPrice = trigger.toString();
+  } else {
+    need(request.triggerPrice === undefined, `${where}: a ${request.type} order takes no triggerPrice`);
+  }
+  if (timeInForce === 'GTD') {
+    need(
+      typeof request.expireTime === 'number' && Number.isFinite(request.expireTime),
+      `${where}: GTD needs expireTime (epoch ms)`,
+    );
+    need(
+      (request.expireTime as number) > now,
+      `${where}: expireTime ${request.expireTime} has already passed`,
+    );
+    order.expireTime = request.expireTime as number;
+  }
+  need(
+    !(order.postOnly && !hasLimitPrice(order.type)),
+    `${where}: postOnly applies to orders with a limit price only`,
+  );
+  return order;
+}
+
+function refuse(order: Order, event: OrderEvent, to?: OrderStatus): ApplyResult {
+  const move = to === undefined ? event.type : `${event.type} (to ${to})`;
+  return {
+    outcome: 'refused',
+    order,
+    reason: `order ${order.clientOrderId} in ${order.status} cannot take ${move}`,
+  };
+}
+
+/**
+ * Applies one event to an order by the transition table. An event the table does not allow is refused and the
+ * order keeps its status; a fill with an already-applied trade id is ignored; a fill beyond the order's quantity
+ * is refused unless `allowOverfill`.
+ */
+export function applyOrderEvent(
+  order: Order,
+  event: OrderEvent,
+  options: { allowOverfill?: boolean } = {},
+): ApplyResult {
+  switch (event.type) {
+    case 'ModifyRejected':
+    case 'CancelRejected': {
+      const pending = event.type === 'ModifyRejected' ? 'PENDING_UPDATE' : 'PENDING_CANCEL';
+      if (order.status !== pending || order.statusBeforePending === undefined) return refuse(order, event);
+      const { statusBeforePending, ...rest } = order;
+      return { outcome: 'applied', order: { ...rest, status: statusBeforePending, reason: event.reason } };
+    }
+    case 'Updated': {
+      const back = order.statusBeforePending;
+      if (order.status !== 'PENDING_UPDATE' || back === undefined || !canTransition(order.status, back)) {
+        return refuse(order, event, back);
+      }
+      const { statusBeforePending, ...rest } = order;
+      const updated: Order = { ...rest, status: back };
+      if (event.quantity !== undefined) updated.quantity = event.quantity;
+      if (event.price !== undefined) updated.price = event.price;
+      if (event.triggerPrice !== undefined) updated.triggerPrice = event.triggerPrice;
+      return { outcome: 'applied', order: updated };
+    }
+    case 'Filled':
+      return applyFill(order, event, options.allowOverfill ?? false);
+    default: {
+      const to = STATUS_OF[event.type] as OrderStatus;
+      if (!canTransition(order.status, to)) return refuse(order, event, to);
+      if (to === 'TRIGGERED' && !hasTrigger(order.type)) {
+        return {
+          outcome: 'refused',
+          order,
+          reason: `order ${order.clientOrderId}: a ${order.type} order has no trigger`,
+        };
+      }
+      const next: Order = { ...order, status: to };
+      if (to === 'PENDING_UPDATE' || to === 'PENDING_CANCEL') {
+        // From one pending status to another, the status to return to stays the one before both.
+        if (order.status !== 'PENDING_UPDATE' && order.status !== 'PENDING_CANCEL')
+          next.statusBeforePending = order.status;
+      } else {
+        delete next.statusBeforePending;
+      }
+      if (event.type === 'Accepted' && event.venueOrderId !== undefined)
+        next.venueOrderId = event.venueOrderId;
+      if (event.type === 'Denied' || event.type === 'Rejected') next.reason = event.reason;
+      return { outcome: 'applied', order: next };
+    }
+  }
+}
+
+function applyFill(
+  order: Order,
+  fill: Extract<OrderEvent, { type: 'Filled' }>,
+  allowOverfill: boolean,
+): ApplyResult {
+  if (order.tradeIds.includes(fill.tradeId)) {
+    return {
+      outcome: 'ignored',
+      order,
+      reason: `trade ${fill.tradeId} already applied to ${order.clientOrderId}`,
+    };
+  }
+  const quantity = Decimal.parse(fill.quantity, 'fill quantity');
+  const price = Decimal.parse(fill.price, 'fill price');
+  if (quantity.sign <= 0)
+    return { outcome: 'refused', order, reason: `fill quantity ${fill.quantity} must be positive` };
+  if (price.sign <= 0)
+    return { outcome: 'refused', order, reason: `fill price ${fill.price} must be positive` };
+  const total = Decimal.parse(order.quantity);
+  const filledBefore = Decimal.parse(order.filledQuantity);
+  const filled = filledBefore.add(quantity);
+  if (filled.gt(total) && !allowOverfill) {
+    return {
+      outcome: 'refused',
+      order,
+      reason: `fill of ${fill.quantity} would overfill ${order.clientOrderId} (${order.filledQuantity} of ${order.quantity} filled)`,
+    };
+  }
+  const to: OrderStatus = filled.gte(total) ? 'FILLED' : 'PARTIALLY_FILLED';
+  if (!canTransition(order.status, to)) return refuse(order, fill, to);
+  const notional = Decimal.parse(order.filledNotional).add(price.mul(quantity));
+  // Shown to at least 8 places; the exact value is filledNotional / filledQuantity.
+  const average = notional.div(filled, Math.max(price.scale, 8));
+  const { statusBeforePending, ...rest } = order;
+  return {
+    outcome: 'applied',
+    order: {
+      ...rest,
+      status: to,
+      filledQuantity: filled.rescale(Math.max(filled.scale, total.scale)).toString(),
+      filledNotional: notional.toString(),
+      averageFillPrice: average.toString(),
+      tradeIds: [...order.tradeIds, fill.tradeId],
+    },
+  };
+}
