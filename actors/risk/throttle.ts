@@ -3,12 +3,21 @@
  * backtests, the real one live), and only accepted events count against the window.
  */
 export class Throttle {
-  private readonly times: number[] = [];
+  private readonly times: number[];
 
   constructor(
     readonly limit: number,
     readonly windowMs: number,
-  ) {}
+    /** Times of accepted events still in the window, from saved state. */
+    times: readonly number[] = [],
+  ) {
+    this.times = [...times];
+  }
+
+  /** The accepted events' times still in the window, to save. */
+  get recent(): number[] {
+    return [...this.times];
+  }
 
   /** Whether an event at `now` is within the limit; if so it is counted. */
   tryAcquire(now: number): boolean {

@@ -225,6 +225,9 @@ export class Router {
   attachLink(name: string, port: MessagePort, peerKey: string, actorIds: readonly string[]): void {
     const link = this.linkNamed(name);
     link.attach(port, peerKey, this.watermarks[peerKey] ?? 0);
+    // Attaching may set what was taken from this peer (its watermark): the board must not keep an older value
+    // if this endpoint dies before its next commit.
+    this.writeBoard(link);
     this.linkChanges += 1;
     this.options.onLinkAttached?.(link.index, name, peerKey);
     for (const actorId of actorIds) this.routeTo(actorId, link);
@@ -356,6 +359,8 @@ export class Router {
 
   private readonly linkEvents = {
     onBatch: (link: Link, firstSeq: number, envelopes: readonly unknown[]) => {
+      // A halted endpoint takes nothing: its senders keep what they sent for the next incarnation.
+      if (this.halted) return;
       // A peer that sent to an earlier incarnation numbers on from there: a gap is only wrong where this
       // endpoint knows what it took from that peer before.
       if (firstSeq > link.received + 1 && link.received > 0) {
@@ -426,7 +431,9 @@ export class Router {
 
   /** Refuses an envelope: a dead letter here, and the sender told why (unless it is itself a reply or refusal). */
   reject(envelope: Envelope, reason: string): void {
-    this.undeliverable(envelope, reason);
+    // The refusal settles an ask through the $rejected reply, wherever the asker is, so asks fail alike inline
+    // and across threads.
+    this.options.deadLetters.record(deadLetterOf(envelope, reason));
     if (envelope.type === REPLY_TYPE || envelope.type === REJECTED_TYPE) return;
     const payload: RejectionPayload = { id: envelope.id, type: envelope.type, reason };
     this.send(
@@ -463,12 +470,7 @@ export class Router {
     }
     for (const hook of this.commitHooks) hook();
     if (this.halted) return;
-    const board = this.options.board;
-    if (board !== undefined) {
-      for (const link of this.links.values()) {
-        if (board.fits(link.index)) board.write(link.index, link.nextSeq, link.received);
-      }
-    }
+    for (const link of this.links.values()) this.writeBoard(link);
     let ackPending = false;
     for (const link of this.links.values()) {
       link.flush(true);
@@ -481,6 +483,11 @@ export class Router {
       setImmediate(this.sendAcks);
     }
   };
+
+  private writeBoard(link: Link): void {
+    const board = this.options.board;
+    if (board?.fits(link.index)) board.write(link.index, link.nextSeq, link.received);
+  }
 
   private readonly sendAcks = (): void => {
     this.ackScheduled = false;

@@ -56,6 +56,7 @@ export class WorkerActor implements ChildHandle {
   private monitor: NodeJS.Timeout | undefined;
   private poison: Array<{ peerKey: string; seq: number }> = [];
   private pendingResolves: string[] = [];
+  private failedWhileStarting: { reason: ExitReason; selfReported: boolean } | undefined;
   /** The state last saved, so that a watermarks-only update can be saved without reading the store back. */
   private lastState: StoredActorState | undefined;
 
@@ -111,6 +112,7 @@ export class WorkerActor implements ChildHandle {
       if (outcome === 'timed-out')
         throw new Error(`did not start within ${this.start_.startTimeoutMs ?? 10_000} ms`);
     } catch (error) {
+      this.failedWhileStarting = undefined;
       await this.terminate(spawned);
       this.ctx.mainRouter.peerDown(this.id);
       this.current = undefined;
@@ -123,6 +125,9 @@ export class WorkerActor implements ChildHandle {
     for (const to of this.pendingResolves.splice(0)) this.ctx.directory.resolveForWorker(this.id, to);
     this.watchHeartbeats(spawned);
     if (this.start_.standby) this.spare = this.spawn();
+    const early = this.failedWhileStarting;
+    this.failedWhileStarting = undefined;
+    if (early) queueMicrotask(() => this.fail(spawned, early.reason, early.selfReported));
   }
 
   async stop(shutdown: Shutdown): Promise<void> {
@@ -307,7 +312,14 @@ export class WorkerActor implements ChildHandle {
    * need not wait for the thread to be torn down; any other must be gone first.
    */
   private fail(spawned: Spawned, reason: ExitReason, selfReported = false): void {
-    if (spawned !== this.current || this.phase !== 'running') return;
+    if (spawned !== this.current) return;
+    if (this.phase === 'starting') {
+      // Messages held for the actor reach it as soon as its links attach, possibly before its start is
+      // acknowledged here: a failure then is reported once the start completes, never dropped.
+      this.failedWhileStarting ??= { reason, selfReported };
+      return;
+    }
+    if (this.phase !== 'running') return;
     this.phase = 'failing';
     this.unwatch();
     this.ctx.log.warn({ actor: this.id, reason }, 'actor exited');

@@ -1,0 +1,40 @@
+/**
+ * Foxtrot's trading actors and the domain they share. Host applications import trading pieces from here and the
+ * runtime from `src/index.ts`.
+ */
+export { Decimal, type Rounding } from '../src/domain/decimal.ts';
+export { ClientOrderIdGenerator, type InstrumentId, parseInstrumentId } from '../src/domain/identifiers.ts';
+export { Instrument, type InstrumentSpec } from '../src/domain/instrument.ts';
+export {
+  type ApplyResult,
+  applyOrderEvent,
+  createOrder,
+  type Order,
+  type OrderEvent,
+  type OrderRequest,
+} from '../src/domain/order.ts';
+export {
+  canTransition,
+  ORDER_STATUSES,
+  ORDER_TRANSITIONS,
+  type OrderStatus,
+} from '../src/domain/order-status.ts';
+export {
+  ORDER_TYPES,
+  type OrderSide,
+  type OrderType,
+  TIME_IN_FORCE,
+  type TimeInForce,
+} from '../src/domain/order-types.ts';
+export {
+  applyFill,
+  flatPosition,
+  type Position,
+  type PositionFill,
+  unrealizedPnl,
+} from '../src/domain/position.ts';
+export { checkSubmit, type RiskLimits, type RiskView, type TradingState } from './risk/checks.ts';
+export type { RiskContext, RiskDecision, RiskInput } from './risk/machine.ts';
+export { riskProtocol } from './risk/protocol.ts';
+export { type Denial, RISK_REASONS, type RiskReason } from './risk/reasons.ts';
+export { riskActor } from './risk/worker.ts';

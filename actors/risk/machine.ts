@@ -1,0 +1,305 @@
+import { assign, setup } from 'xstate';
+import { Decimal } from '../../src/domain/decimal.ts';
+import { Instrument, type InstrumentSpec } from '../../src/domain/instrument.ts';
+import type { OrderRequest } from '../../src/domain/order.ts';
+import type { ProtocolEvent } from '../../src/index.ts';
+import { checkSubmit, type RiskView, type TradingState } from './checks.ts';
+import { lastPricesOf } from './last-prices.ts';
+import type { RiskLimitsInput, riskProtocol } from './protocol.ts';
+import type { Denial } from './reasons.ts';
+import { Throttle } from './throttle.ts';
+
+export interface RiskContext {
+  limits: RiskLimitsInput;
+  instruments: Record<string, InstrumentSpec>;
+  positions: Record<string, string>;
+  balances: Record<string, string>;
+  openOrders: string[];
+  /** Client order ids seen recently (bounded), for duplicate detection. */
+  knownOrderIds: string[];
+  submitTimes: number[];
+  modifyTimes: number[];
+  executionId: string;
+  eventSinks: string[];
+  /** The last screening's outcome: the `route` action carries it out, and traces show it in the state. */
+  lastDecision?: RiskDecision;
+}
+
+export interface RiskDecision {
+  kind: 'submit' | 'modify';
+  clientOrderId: string;
+  approved: boolean;
+  reason?: Denial['reason'];
+  message?: string;
+  order?: OrderRequest;
+  modify?: Extract<RiskEvent, { type: 'modify' }>['payload'];
+}
+
+export interface RiskInput {
+  limits?: RiskLimitsInput;
+  instruments?: InstrumentSpec[];
+  /** Where approved orders go. Default `execution`. */
+  executionId?: string;
+  /** Actors told of every change of trading state and limits, and of every denial. */
+  eventSinks?: string[];
+}
+
+const KNOWN_IDS_KEPT = 10_000;
+const DEFAULT_RATE = 100;
+
+const instrumentCache = new WeakMap<InstrumentSpec, Instrument>();
+function instrumentOf(spec: InstrumentSpec): Instrument {
+  let instrument = instrumentCache.get(spec);
+  if (instrument === undefined) {
+    instrument = new Instrument(spec);
+    instrumentCache.set(spec, instrument);
+  }
+  return instrument;
+}
+
+const decimals = (record: Record<string, string>) =>
+  new Map(Object.entries(record).map(([key, value]) => [key, Decimal.parse(value)]));
+
+/**
+ * Screens a submit against the context as it is, at `now` (the message's timestamp, so that a backtest's
+ * simulated clock drives the throttle). Pure: returns the denial, if any, and the throttle's window after.
+ */
+export function screenSubmit(
+  context: RiskContext,
+  tradingState: TradingState,
+  order: OrderRequest,
+  now: number,
+  lastPrices: ReadonlyMap<string, Decimal>,
+): { denial: Denial | undefined; submitTimes: number[] } {
+  const throttle = new Throttle(
+    context.limits.submitRatePerSecond ?? DEFAULT_RATE,
+    1000,
+    context.submitTimes,
+  );
+  const view: RiskView = {
+    now,
+    tradingState,
+    limits: context.limits,
+    instruments: new Map(Object.entries(context.instruments).map(([id, spec]) => [id, instrumentOf(spec)])),
+    positions: decimals(context.positions),
+    freeBalances: decimals(context.balances),
+    lastPrices,
+    openOrders: context.openOrders.length,
+    knownOrderIds: new Set(context.knownOrderIds),
+    submitThrottle: throttle,
+  };
+  return { denial: checkSubmit(order, view), submitTimes: throttle.recent };
+}
+
+export type RiskEvent = ProtocolEvent<typeof riskProtocol>;
+
+/** Screens a modify: halted denies it; otherwise the modify throttle and the new price and quantity's form. */
+export function screenModify(
+  context: RiskContext,
+  tradingState: TradingState,
+  modify: Extract<RiskEvent, { type: 'modify' }>['payload'],
+  now: number,
+): { denial: Denial | undefined; modifyTimes: number[] } {
+  const keep = { modifyTimes: context.modifyTimes };
+  if (tradingState === 'HALTED') {
+    return {
+      denial: { reason: 'TRADING_HALTED', message: 'trading is halted: no submits or modifies' },
+      ...keep,
+    };
+  }
+  const spec = context.instruments[modify.instrumentId];
+  if (spec === undefined) {
+    return {
+      denial: { reason: 'INSTRUMENT_UNKNOWN', message: `instrument ${modify.instrumentId} is not known` },
+      ...keep,
+    };
+  }
+  const instrument = instrumentOf(spec);
+  for (const [field, text] of [
+    ['price', modify.price],
+    ['triggerPrice', modify.triggerPrice],
+  ] as const) {
+    const checked = text === undefined ? undefined : instrument.checkPrice(text, field);
+    if (typeof checked === 'string') {
+      return {
+        denial: { reason: field === 'price' ? 'PRICE_INVALID' : 'TRIGGER_PRICE_INVALID', message: checked },
+        ...keep,
+      };
+    }
+  }
+  const quantity = modify.quantity === undefined ? undefined : instrument.checkQuantity(modify.quantity);
+  if (typeof quantity === 'string')
+    return { denial: { reason: 'QUANTITY_INVALID', message: quantity }, ...keep };
+  const throttle = new Throttle(
+    context.limits.modifyRatePerSecond ?? DEFAULT_RATE,
+    1000,
+    context.modifyTimes,
+  );
+  if (!throttle.tryAcquire(now)) {
+    const message = `more than ${throttle.limit} modifies in ${throttle.windowMs} ms`;
+    return { denial: { reason: 'MODIFY_RATE', message }, ...keep };
+  }
+  return { denial: undefined, modifyTimes: throttle.recent };
+}
+
+/** The submit and modify transitions of one trading state: every order is screened in the state it meets. */
+function screening(state: TradingState) {
+  return {
+    submit: { actions: [{ type: 'screenSubmit', params: { state } }, 'route'] },
+    modify: { actions: [{ type: 'screenModify', params: { state } }, 'route'] },
+  } as const;
+}
+
+/**
+ * The risk engine's modes are its states: ACTIVE, REDUCING (only orders that reduce a position pass) and HALTED
+ * (no submits or modifies; cancels always pass). Every order is screened in the state it arrives in. The machine
+ * does no I/O: routing, replies and published events are actions its definition provides.
+ */
+export const riskMachine = setup({
+  types: {
+    context: {} as RiskContext,
+    events: {} as RiskEvent,
+    input: {} as RiskInput | undefined,
+  },
+  actions: {
+    /** Carries out `lastDecision`: to execution, to the asker, to the event sinks. */
+    route: () => undefined,
+    forwardCancel: (_, _params: { clientOrderId: string }) => undefined,
+    publish: (_, _params: { event: string; detail: Record<string, unknown> }) => undefined,
+    answerStatus: (_, _params: { meta: RiskEvent['meta'] }) => undefined,
+    screenSubmit: assign(({ context, event, self }, params: { state: TradingState }) => {
+      if (event.type !== 'submit') return {};
+      const { order } = event.payload;
+      const now = event.meta.timestamp;
+      const { denial, submitTimes } = screenSubmit(context, params.state, order, now, lastPricesOf(self.id));
+      const knownOrderIds = [...context.knownOrderIds, order.clientOrderId].slice(-KNOWN_IDS_KEPT);
+      const decision: RiskDecision = {
+        kind: 'submit',
+        clientOrderId: order.clientOrderId,
+        approved: !denial,
+        order,
+      };
+      if (denial) return { knownOrderIds, lastDecision: { ...decision, ...denial } };
+      return {
+        submitTimes,
+        knownOrderIds,
+        openOrders: [...context.openOrders, order.clientOrderId],
+        lastDecision: decision,
+      };
+    }),
+    screenModify: assign(({ context, event }, params: { state: TradingState }) => {
+      if (event.type !== 'modify') return {};
+      const { denial, modifyTimes } = screenModify(
+        context,
+        params.state,
+        event.payload,
+        event.meta.timestamp,
+      );
+      const decision: RiskDecision = {
+        kind: 'modify',
+        clientOrderId: event.payload.clientOrderId,
+        approved: !denial,
+        modify: event.payload,
+      };
+      return denial ? { lastDecision: { ...decision, ...denial } } : { modifyTimes, lastDecision: decision };
+    }),
+  },
+  guards: {
+    lossLimitBreached: ({ context, event }) => {
+      if (event.type !== 'dailyPnl' || context.limits.dailyLossLimit === undefined) return false;
+      return Decimal.parse(event.payload.pnl).lt(Decimal.parse(context.limits.dailyLossLimit).neg());
+    },
+  },
+}).createMachine({
+  id: 'risk',
+  context: ({ input }) => ({
+    limits: input?.limits ?? {},
+    instruments: Object.fromEntries((input?.instruments ?? []).map((spec) => [spec.id, spec])),
+    positions: {},
+    balances: {},
+    openOrders: [],
+    knownOrderIds: [],
+    submitTimes: [],
+    modifyTimes: [],
+    executionId: input?.executionId ?? 'execution',
+    eventSinks: input?.eventSinks ?? [],
+  }),
+  initial: 'ACTIVE',
+  on: {
+    setTradingState: [
+      { guard: ({ event }) => event.payload.state === 'ACTIVE', target: '.ACTIVE' },
+      { guard: ({ event }) => event.payload.state === 'REDUCING', target: '.REDUCING' },
+      { target: '.HALTED' },
+    ],
+    setLimits: {
+      actions: [
+        assign({ limits: ({ context, event }) => ({ ...context.limits, ...event.payload.limits }) }),
+        {
+          type: 'publish',
+          params: ({ event }) => ({ event: 'LimitsChanged', detail: event.payload.limits }),
+        },
+      ],
+    },
+    instrument: {
+      actions: assign({
+        instruments: ({ context, event }) => ({
+          ...context.instruments,
+          [event.payload.spec.id]: event.payload.spec,
+        }),
+      }),
+    },
+    position: {
+      actions: assign({
+        positions: ({ context, event }) => ({
+          ...context.positions,
+          [event.payload.instrumentId]: event.payload.quantity,
+        }),
+      }),
+    },
+    balance: {
+      actions: assign({
+        balances: ({ context, event }) => ({
+          ...context.balances,
+          [event.payload.currency]: event.payload.free,
+        }),
+      }),
+    },
+    orderClosed: {
+      actions: assign({
+        openOrders: ({ context, event }) =>
+          context.openOrders.filter((id) => id !== event.payload.clientOrderId),
+      }),
+    },
+    cancel: {
+      actions: {
+        type: 'forwardCancel',
+        params: ({ event }) => ({ clientOrderId: event.payload.clientOrderId }),
+      },
+    },
+    status: { actions: { type: 'answerStatus', params: ({ event }) => ({ meta: event.meta }) } },
+  },
+  states: {
+    ACTIVE: {
+      entry: { type: 'publish', params: { event: 'TradingStateChanged', detail: { state: 'ACTIVE' } } },
+      on: {
+        ...screening('ACTIVE'),
+        dailyPnl: {
+          guard: 'lossLimitBreached',
+          target: 'REDUCING',
+          actions: {
+            type: 'publish',
+            params: ({ event }) => ({ event: 'DailyLossLimitBreached', detail: { pnl: event.payload.pnl } }),
+          },
+        },
+      },
+    },
+    REDUCING: {
+      entry: { type: 'publish', params: { event: 'TradingStateChanged', detail: { state: 'REDUCING' } } },
+      on: screening('REDUCING'),
+    },
+    HALTED: {
+      entry: { type: 'publish', params: { event: 'TradingStateChanged', detail: { state: 'HALTED' } } },
+      on: screening('HALTED'),
+    },
+  },
+});

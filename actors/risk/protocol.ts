@@ -1,0 +1,66 @@
+import { Type } from '@sinclair/typebox';
+import { InstrumentSpecSchema } from '../../src/domain/instrument.ts';
+import { DecimalText, OrderRequestSchema } from '../../src/domain/schemas.ts';
+import { defineProtocol } from '../../src/index.ts';
+import { RISK_REASONS } from './reasons.ts';
+
+const TradingStateSchema = Type.Union([
+  Type.Literal('ACTIVE'),
+  Type.Literal('REDUCING'),
+  Type.Literal('HALTED'),
+]);
+
+const LimitsSchema = Type.Object(
+  {
+    maxNotionalPerOrder: Type.Optional(DecimalText),
+    maxPosition: Type.Optional(Type.Record(Type.String(), DecimalText)),
+    maxOpenOrders: Type.Optional(Type.Integer({ minimum: 0 })),
+    submitRatePerSecond: Type.Optional(Type.Integer({ minimum: 1 })),
+    modifyRatePerSecond: Type.Optional(Type.Integer({ minimum: 1 })),
+    dailyLossLimit: Type.Optional(DecimalText),
+  },
+  { additionalProperties: false },
+);
+
+const DecisionSchema = Type.Object({
+  clientOrderId: Type.String(),
+  approved: Type.Boolean(),
+  reason: Type.Optional(Type.Union(RISK_REASONS.map((reason) => Type.Literal(reason)))),
+  message: Type.Optional(Type.String()),
+});
+
+/** The risk engine's messages: orders to screen, and the facts and settings the checks read. */
+export const riskProtocol = defineProtocol({
+  messages: {
+    submit: Type.Object({ order: OrderRequestSchema }),
+    modify: Type.Object({
+      clientOrderId: Type.String({ minLength: 1 }),
+      instrumentId: Type.String({ minLength: 3 }),
+      quantity: Type.Optional(DecimalText),
+      price: Type.Optional(DecimalText),
+      triggerPrice: Type.Optional(DecimalText),
+    }),
+    cancel: Type.Object({ clientOrderId: Type.String({ minLength: 1 }) }),
+    setTradingState: Type.Object({ state: TradingStateSchema, reason: Type.String() }),
+    setLimits: Type.Object({ limits: LimitsSchema }),
+    instrument: Type.Object({ spec: InstrumentSpecSchema }),
+    position: Type.Object({ instrumentId: Type.String(), quantity: DecimalText }),
+    balance: Type.Object({ currency: Type.String({ minLength: 1 }), free: DecimalText }),
+    price: Type.Object({ instrumentId: Type.String(), price: DecimalText }),
+    orderClosed: Type.Object({ clientOrderId: Type.String() }),
+    dailyPnl: Type.Object({ pnl: DecimalText }),
+    status: Type.Object({}),
+  },
+  replies: {
+    submit: DecisionSchema,
+    modify: DecisionSchema,
+    status: Type.Object({
+      tradingState: TradingStateSchema,
+      openOrders: Type.Integer(),
+      limits: LimitsSchema,
+      instruments: Type.Array(Type.String()),
+    }),
+  },
+});
+
+export type RiskLimitsInput = (typeof riskProtocol.messages.setLimits)['static']['limits'];

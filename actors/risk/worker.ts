@@ -1,0 +1,68 @@
+import { Decimal } from '../../src/domain/decimal.ts';
+import { defineActor } from '../../src/index.ts';
+import { lastPricesOf } from './last-prices.ts';
+import { riskMachine } from './machine.ts';
+import { riskProtocol } from './protocol.ts';
+
+/**
+ * The risk engine as an actor: its machine, the effects it is given, and a fast handler for prices (tick rate,
+ * no transition). A worker hosting the risk engine loads this module.
+ */
+export const riskActor = defineActor({
+  kind: 'risk',
+  protocol: riskProtocol,
+  machine: riskMachine,
+  handlers: {
+    price: (message, _actor, io) => {
+      const { instrumentId, price } = message.payload as { instrumentId: string; price: string };
+      lastPricesOf(io.self).set(instrumentId, Decimal.parse(price));
+    },
+  },
+  effects: (io) => ({
+    actions: {
+      route: ({ context, event }) => {
+        const decision = context.lastDecision;
+        if (decision === undefined) return;
+        const options = { correlationId: event.meta.correlationId };
+        const target = context.executionId;
+        if (decision.kind === 'submit' && decision.approved) {
+          io.tell(target, 'submitOrder', { order: decision.order }, options);
+        } else if (decision.kind === 'submit') {
+          const denied = { order: decision.order, reason: decision.reason, message: decision.message };
+          io.tell(target, 'orderDenied', denied, options);
+          for (const sink of context.eventSinks)
+            io.tell(sink, 'riskEvent', { event: 'OrderDenied', detail: denied }, options);
+        } else if (decision.approved) {
+          io.tell(target, 'modifyOrder', decision.modify, options);
+        } else {
+          const denied = { ...decision.modify, reason: decision.reason, message: decision.message };
+          io.tell(target, 'modifyDenied', denied, options);
+        }
+        const reply = { clientOrderId: decision.clientOrderId, approved: decision.approved };
+        io.reply(
+          event.meta,
+          decision.approved ? reply : { ...reply, reason: decision.reason, message: decision.message },
+        );
+      },
+      forwardCancel: ({ context, event }, { clientOrderId }) => {
+        io.tell(
+          context.executionId,
+          'cancelOrder',
+          { clientOrderId },
+          { correlationId: event.meta.correlationId },
+        );
+      },
+      publish: ({ context }, { event, detail }) => {
+        for (const sink of context.eventSinks) io.tell(sink, 'riskEvent', { event, detail });
+      },
+      answerStatus: ({ context, self }, { meta }) => {
+        io.reply(meta, {
+          tradingState: self.getSnapshot().value,
+          openOrders: context.openOrders.length,
+          limits: context.limits,
+          instruments: Object.keys(context.instruments),
+        });
+      },
+    },
+  }),
+});
