@@ -33,6 +33,10 @@ export {
   type PositionFill,
   unrealizedPnl,
 } from '../src/domain/position.ts';
+export type { ExecutionContext, ExecutionInput } from './execution/machine.ts';
+export type { Emission } from './execution/orders.ts';
+export { executionProtocol, VenueOrderEventSchema } from './execution/protocol.ts';
+export { executionActor } from './execution/worker.ts';
 export { checkSubmit, type RiskLimits, type RiskView, type TradingState } from './risk/checks.ts';
 export type { RiskContext, RiskDecision, RiskInput } from './risk/machine.ts';
 export { riskProtocol } from './risk/protocol.ts';

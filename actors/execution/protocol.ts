@@ -1,0 +1,67 @@
+import { Type } from '@sinclair/typebox';
+import { InstrumentSpecSchema } from '../../src/domain/instrument.ts';
+import { DecimalText, OrderRequestSchema } from '../../src/domain/schemas.ts';
+import { defineProtocol } from '../../src/index.ts';
+
+const ClientOrderId = Type.String({ minLength: 1, maxLength: 64 });
+
+/** What a venue (through its adapter) reports about an order. */
+export const VenueOrderEventSchema = Type.Union([
+  Type.Object({ type: Type.Literal('Accepted'), venueOrderId: Type.Optional(Type.String()) }),
+  Type.Object({ type: Type.Literal('Rejected'), reason: Type.String() }),
+  Type.Object({ type: Type.Literal('Canceled') }),
+  Type.Object({ type: Type.Literal('Expired') }),
+  Type.Object({ type: Type.Literal('Triggered') }),
+  Type.Object({
+    type: Type.Literal('Updated'),
+    quantity: Type.Optional(DecimalText),
+    price: Type.Optional(DecimalText),
+    triggerPrice: Type.Optional(DecimalText),
+  }),
+  Type.Object({ type: Type.Literal('ModifyRejected'), reason: Type.String() }),
+  Type.Object({ type: Type.Literal('CancelRejected'), reason: Type.String() }),
+  Type.Object({
+    type: Type.Literal('Filled'),
+    tradeId: Type.String({ minLength: 1 }),
+    quantity: DecimalText,
+    price: DecimalText,
+    commission: Type.Optional(DecimalText),
+  }),
+]);
+
+const ModifySchema = Type.Object({
+  clientOrderId: ClientOrderId,
+  instrumentId: Type.String({ minLength: 3 }),
+  quantity: Type.Optional(DecimalText),
+  price: Type.Optional(DecimalText),
+  triggerPrice: Type.Optional(DecimalText),
+});
+
+/** Execution's messages: approved and denied orders from risk, modifies and cancels, venue reports, queries. */
+export const executionProtocol = defineProtocol({
+  messages: {
+    submitOrder: Type.Object({ order: OrderRequestSchema }),
+    orderDenied: Type.Object({
+      order: OrderRequestSchema,
+      reason: Type.Optional(Type.String()),
+      message: Type.Optional(Type.String()),
+    }),
+    modifyOrder: ModifySchema,
+    modifyDenied: Type.Composite([
+      ModifySchema,
+      Type.Object({ reason: Type.Optional(Type.String()), message: Type.Optional(Type.String()) }),
+    ]),
+    cancelOrder: Type.Object({ clientOrderId: ClientOrderId }),
+    venueEvent: Type.Object({ clientOrderId: ClientOrderId, event: VenueOrderEventSchema }),
+    instrument: Type.Object({ spec: InstrumentSpecSchema }),
+    order: Type.Object({ clientOrderId: ClientOrderId }),
+    openOrders: Type.Object({}),
+  },
+  replies: {
+    order: Type.Union([
+      Type.Object({ found: Type.Literal(false) }),
+      Type.Object({ found: Type.Literal(true), order: Type.Unknown() }),
+    ]),
+    openOrders: Type.Array(Type.Unknown()),
+  },
+});

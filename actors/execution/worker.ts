@@ -1,0 +1,65 @@
+import { isOpen } from '../../src/domain/order-status.ts';
+import { defineActor } from '../../src/index.ts';
+import { executionMachine } from './machine.ts';
+import { executionProtocol } from './protocol.ts';
+
+/** The execution engine as an actor; a worker hosting it loads this module. */
+export const executionActor = defineActor({
+  kind: 'execution',
+  protocol: executionProtocol,
+  machine: executionMachine,
+  effects: (io) => ({
+    actions: {
+      emit: ({ context, event }) => {
+        const options = { correlationId: event.meta.correlationId };
+        for (const emission of context.outbox) {
+          switch (emission.kind) {
+            case 'venue':
+              io.tell(
+                context.venues[emission.venue] ?? `venue-${emission.venue}`,
+                emission.type,
+                emission.payload,
+                options,
+              );
+              break;
+            case 'orderEvent': {
+              const report = { order: emission.order, event: emission.event };
+              if (context.notifyStrategies) io.tell(emission.order.strategyId, 'orderEvent', report, options);
+              for (const sink of context.orderEventSinks) io.tell(sink, 'orderEvent', report, options);
+              if (emission.event.type === 'Filled' && context.portfolioId !== undefined) {
+                io.tell(
+                  context.portfolioId,
+                  'fill',
+                  { order: emission.order, fill: emission.event },
+                  options,
+                );
+              }
+              break;
+            }
+            case 'closed':
+              io.tell(context.riskId, 'orderClosed', { clientOrderId: emission.clientOrderId }, options);
+              break;
+            case 'problem':
+              for (const sink of context.orderEventSinks)
+                io.tell(sink, 'executionProblem', emission, options);
+              io.log.warn({ problem: emission }, 'execution could not act on a message');
+              break;
+          }
+        }
+      },
+      answerOrder: ({ context, event }) => {
+        if (event.type !== 'order') return;
+        const order = context.orders[event.payload.clientOrderId];
+        io.reply(event.meta, order === undefined ? { found: false } : { found: true, order });
+      },
+      answerOpenOrders: ({ context, event }) => {
+        io.reply(
+          event.meta,
+          Object.values(context.orders).filter(
+            (order) => isOpen(order.status) || order.status === 'SUBMITTED',
+          ),
+        );
+      },
+    },
+  }),
+});
