@@ -2,6 +2,7 @@
  * Foxtrot's trading actors and the domain they share. Host applications import trading pieces from here and the
  * runtime from `src/index.ts`.
  */
+export { type Balance, type Balances, freeOf } from '../src/domain/account.ts';
 export { Decimal, type Rounding } from '../src/domain/decimal.ts';
 export { ClientOrderIdGenerator, type InstrumentId, parseInstrumentId } from '../src/domain/identifiers.ts';
 export { Instrument, type InstrumentSpec } from '../src/domain/instrument.ts';
@@ -37,6 +38,9 @@ export type { ExecutionContext, ExecutionInput } from './execution/machine.ts';
 export type { Emission } from './execution/orders.ts';
 export { executionProtocol, VenueOrderEventSchema } from './execution/protocol.ts';
 export { executionActor } from './execution/worker.ts';
+export type { PortfolioContext, PortfolioInput } from './portfolio/machine.ts';
+export { portfolioProtocol } from './portfolio/protocol.ts';
+export { portfolioActor } from './portfolio/worker.ts';
 export { checkSubmit, type RiskLimits, type RiskView, type TradingState } from './risk/checks.ts';
 export type { RiskContext, RiskDecision, RiskInput } from './risk/machine.ts';
 export { riskProtocol } from './risk/protocol.ts';

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executionProtocol } from '../../actors/execution/protocol.ts';
+import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
+import { Decimal } from '../../src/domain/decimal.ts';
 import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
 import { recorderModule, recorderProtocol } from '../fixtures/recorder.ts';
 import { waitFor } from '../support/system.ts';
+
+/** Equal as decimals, whatever the number of trailing zeros. */
+const same = (a: string | undefined, b: string) => a !== undefined && Decimal.parse(a).eq(Decimal.parse(b));
 
 const btc = {
   id: 'BTCUSDT.SIM',
@@ -45,10 +50,12 @@ for (const placement of ['worker', 'inline'] as const) {
             id: 'execution',
             start: actor('execution', 'executionActor', {
               instruments: [btc],
-              orderEventSinks: ['events'],
+              orderEventSinks: ['events', 'portfolio'],
+              portfolioId: 'portfolio',
               notifyStrategies: false,
             }),
           },
+          { id: 'portfolio', start: actor('portfolio', 'portfolioActor', { instruments: [btc] }) },
           {
             id: 'risk',
             start: actor('risk', 'riskActor', {
@@ -59,6 +66,7 @@ for (const placement of ['worker', 'inline'] as const) {
         ],
       });
       system.ref('risk', riskProtocol).tell('balance', { currency: 'USDT', free: '100000' });
+      system.ref('portfolio', portfolioProtocol).tell('deposit', { currency: 'USDT', amount: '100000' });
     });
     afterAll(() => system.stop());
 
@@ -94,10 +102,41 @@ for (const placement of ['worker', 'inline'] as const) {
         5000,
         'risk to count no open order',
       );
-      const types = (await eventsSeen())
-        .filter((m) => m.type === 'orderEvent')
-        .map((m) => (m.payload as { event: { type: string } }).event.type);
+      const types = await waitFor(async () => {
+        const seen = (await eventsSeen()).filter((m) => m.type === 'orderEvent');
+        return seen.length >= 4
+          ? seen.map((m) => (m.payload as { event: { type: string } }).event.type)
+          : undefined;
+      });
       expect(types).toEqual(['Submitted', 'Accepted', 'Filled', 'Filled']);
+
+      // 0.4 at 20000.00 and 0.6 at 19999.50: 1 BTC at an average of 19999.70, paid from USDT, nothing left locked.
+      const portfolio = system.ref('portfolio', portfolioProtocol);
+      portfolio.tell('mark', { instrumentId: 'BTCUSDT.SIM', price: '20100.00' });
+      const snapshot = await waitFor(async () => {
+        const s = await portfolio.ask('snapshot', {});
+        return same(s.positions[0]?.quantity, '1') && s.positions[0]?.unrealizedPnl !== undefined
+          ? s
+          : undefined;
+      });
+      const position = snapshot.positions[0];
+      expect(same(position?.averageOpenPrice, '19999.70')).toBe(true);
+      expect(same(position?.unrealizedPnl, '100.30')).toBe(true);
+      expect(same(snapshot.balances.USDT?.total, '80000.30')).toBe(true);
+      expect(same(snapshot.balances.USDT?.locked, '0')).toBe(true);
+      expect(same(snapshot.balances.BTC?.total, '1')).toBe(true);
+    });
+
+    it('locks what an open order may spend, and unlocks it when the order closes', async () => {
+      const portfolio = system.ref('portfolio', portfolioProtocol);
+      await risk().ask('submit', { order: order('lock-1', { quantity: '2', price: '10000.00' }) });
+      await waitFor(async () => same((await portfolio.ask('snapshot', {})).balances.USDT?.locked, '20000'));
+      await waitFor(async () => (await statusOf('lock-1'))?.status === 'SUBMITTED');
+      execution().tell('venueEvent', {
+        clientOrderId: 'lock-1',
+        event: { type: 'Rejected', reason: 'venue says no' },
+      });
+      await waitFor(async () => same((await portfolio.ask('snapshot', {})).balances.USDT?.locked, '0'));
     });
 
     it('records a denied order as DENIED and never sends it to the venue', async () => {

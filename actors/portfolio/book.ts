@@ -1,0 +1,138 @@
+import { type Balances, credit, freeOf, lock } from '../../src/domain/account.ts';
+import { Decimal } from '../../src/domain/decimal.ts';
+import type { InstrumentSpec } from '../../src/domain/instrument.ts';
+import { applyFill, flatPosition, type Position } from '../../src/domain/position.ts';
+
+export interface PortfolioOrder {
+  clientOrderId: string;
+  instrumentId: string;
+  side: 'BUY' | 'SELL';
+  quantity: string;
+  filledQuantity: string;
+  price?: string;
+  status: string;
+}
+
+export interface FillReport {
+  tradeId: string;
+  quantity: string;
+  price: string;
+  commission?: string;
+}
+
+export interface Book {
+  instruments: Record<string, InstrumentSpec>;
+  positions: Record<string, Position>;
+  balances: Balances;
+  /** What each open order holds locked: its currency and the amount still locked. */
+  reservations: Record<string, { currency: string; amount: string }>;
+}
+
+/** What changed, for risk and the event sinks. */
+export type BookUpdate =
+  | { kind: 'position'; instrumentId: string; quantity: string }
+  | { kind: 'balance'; currency: string; free: string };
+
+export interface BookResult {
+  book: Book;
+  updates: BookUpdate[];
+}
+
+const CLOSED = new Set(['DENIED', 'REJECTED', 'CANCELED', 'EXPIRED', 'FILLED']);
+
+function spec(book: Book, instrumentId: string): InstrumentSpec {
+  const found = book.instruments[instrumentId];
+  if (found === undefined) throw new Error(`instrument ${instrumentId} is not known to the portfolio`);
+  return found;
+}
+
+function balanceUpdates(book: Book, currencies: Iterable<string>): BookUpdate[] {
+  return [...new Set(currencies)].map((currency) => ({
+    kind: 'balance' as const,
+    currency,
+    free: freeOf(book.balances[currency]).toString(),
+  }));
+}
+
+export function deposit(book: Book, currency: string, amount: string): BookResult {
+  const next = { ...book, balances: credit(book.balances, currency, Decimal.parse(amount, 'amount')) };
+  return { book: next, updates: balanceUpdates(next, [currency]) };
+}
+
+function release(book: Book, clientOrderId: string, amount?: Decimal): Book {
+  const reservation = book.reservations[clientOrderId];
+  if (reservation === undefined) return book;
+  const held = Decimal.parse(reservation.amount);
+  const released = amount === undefined || amount.gt(held) ? held : amount;
+  const left = held.sub(released);
+  const reservations = { ...book.reservations };
+  if (left.sign <= 0) delete reservations[clientOrderId];
+  else reservations[clientOrderId] = { ...reservation, amount: left.toString() };
+  return { ...book, reservations, balances: lock(book.balances, reservation.currency, released.neg()) };
+}
+
+/**
+ * An order event: a submitted order locks what it may spend (a buy: limit price x quantity in the quote currency;
+ * a sell: the quantity in the base currency); an order that can no longer fill unlocks what it still holds.
+ */
+export function onOrderEvent(book: Book, order: PortfolioOrder, eventType: string): BookResult {
+  const instrument = spec(book, order.instrumentId);
+  if (eventType === 'Submitted' && book.reservations[order.clientOrderId] === undefined) {
+    const remaining = Decimal.parse(order.quantity).sub(Decimal.parse(order.filledQuantity));
+    const buy = order.side === 'BUY';
+    if (buy && order.price === undefined) return { book, updates: [] };
+    const currency = buy ? instrument.quoteCurrency : instrument.baseCurrency;
+    const amount = buy ? Decimal.parse(order.price as string).mul(remaining) : remaining;
+    const next: Book = {
+      ...book,
+      balances: lock(book.balances, currency, amount),
+      reservations: { ...book.reservations, [order.clientOrderId]: { currency, amount: amount.toString() } },
+    };
+    return { book: next, updates: balanceUpdates(next, [currency]) };
+  }
+  if (CLOSED.has(order.status) && eventType !== 'Filled') {
+    const currency = book.reservations[order.clientOrderId]?.currency;
+    const next = release(book, order.clientOrderId);
+    return { book: next, updates: currency === undefined ? [] : balanceUpdates(next, [currency]) };
+  }
+  return { book, updates: [] };
+}
+
+/** A fill: the position moves, cash moves (commission in the quote currency), and the order's lock shrinks. */
+export function onFill(book: Book, order: PortfolioOrder, fill: FillReport): BookResult {
+  const instrument = spec(book, order.instrumentId);
+  const quantity = Decimal.parse(fill.quantity, 'fill quantity');
+  const notional = Decimal.parse(fill.price, 'fill price').mul(quantity);
+  const commission =
+    fill.commission === undefined ? Decimal.zero() : Decimal.parse(fill.commission, 'commission');
+  const buy = order.side === 'BUY';
+  const position = applyFill(
+    book.positions[order.instrumentId] ?? flatPosition(order.instrumentId),
+    {
+      side: order.side,
+      quantity: fill.quantity,
+      price: fill.price,
+      ...(fill.commission ? { commission: fill.commission } : {}),
+    },
+    instrument.pricePrecision,
+  );
+  let balances = credit(book.balances, instrument.baseCurrency, buy ? quantity : quantity.neg());
+  balances = credit(
+    balances,
+    instrument.quoteCurrency,
+    buy ? notional.add(commission).neg() : notional.sub(commission),
+  );
+  let next: Book = { ...book, balances, positions: { ...book.positions, [order.instrumentId]: position } };
+  const filledPart = buy && order.price !== undefined ? Decimal.parse(order.price).mul(quantity) : quantity;
+  next =
+    order.status === 'FILLED'
+      ? release(next, order.clientOrderId)
+      : release(next, order.clientOrderId, filledPart);
+  return {
+    book: next,
+    updates: [
+      { kind: 'position', instrumentId: order.instrumentId, quantity: position.quantity },
+      ...balanceUpdates(next, [instrument.baseCurrency, instrument.quoteCurrency]),
+    ],
+  };
+}

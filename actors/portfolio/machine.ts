@@ -1,0 +1,82 @@
+import { assign, setup } from 'xstate';
+import type { InstrumentSpec } from '../../src/domain/instrument.ts';
+import type { ProtocolEvent } from '../../src/index.ts';
+import { type Book, type BookResult, type BookUpdate, deposit, onFill, onOrderEvent } from './book.ts';
+import type { portfolioProtocol } from './protocol.ts';
+
+export interface PortfolioInput {
+  instruments?: InstrumentSpec[];
+  /** Told of every position and free balance change, for its checks. Default `risk`. */
+  riskId?: string;
+  eventSinks?: string[];
+}
+
+export interface PortfolioContext extends Book {
+  riskId: string;
+  eventSinks: string[];
+  /** What the last message changed: the `emit` effect sends it. */
+  outbox: BookUpdate[];
+  /** A message the portfolio could not apply (unknown instrument, malformed decimal): nothing changed. */
+  problem?: string;
+}
+
+export type PortfolioEvent = ProtocolEvent<typeof portfolioProtocol>;
+
+function applied(run: () => BookResult): Partial<PortfolioContext> {
+  try {
+    const { book, updates } = run();
+    return { ...book, outbox: updates, problem: undefined };
+  } catch (error) {
+    return { outbox: [], problem: (error as Error).message };
+  }
+}
+
+/** Positions and cash accounts from fills and order events; the machine computes, its effects tell risk and sinks. */
+export const portfolioMachine = setup({
+  types: {
+    context: {} as PortfolioContext,
+    events: {} as PortfolioEvent,
+    input: {} as PortfolioInput | undefined,
+  },
+  actions: {
+    emit: () => undefined,
+    answerSnapshot: () => undefined,
+    handle: assign(({ context, event }) => {
+      switch (event.type) {
+        case 'deposit':
+          return applied(() => deposit(context, event.payload.currency, event.payload.amount));
+        case 'fill':
+          return applied(() => onFill(context, event.payload.order, event.payload.fill));
+        case 'orderEvent':
+          return applied(() => onOrderEvent(context, event.payload.order, event.payload.event.type));
+        default:
+          return { outbox: [] };
+      }
+    }),
+  },
+}).createMachine({
+  id: 'portfolio',
+  context: ({ input }) => ({
+    instruments: Object.fromEntries((input?.instruments ?? []).map((spec) => [spec.id, spec])),
+    positions: {},
+    balances: {},
+    reservations: {},
+    riskId: input?.riskId ?? 'risk',
+    eventSinks: input?.eventSinks ?? [],
+    outbox: [],
+  }),
+  on: {
+    deposit: { actions: ['handle', 'emit'] },
+    fill: { actions: ['handle', 'emit'] },
+    orderEvent: { actions: ['handle', 'emit'] },
+    instrument: {
+      actions: assign({
+        instruments: ({ context, event }) => ({
+          ...context.instruments,
+          [event.payload.spec.id]: event.payload.spec,
+        }),
+      }),
+    },
+    snapshot: { actions: 'answerSnapshot' },
+  },
+});

@@ -1,0 +1,63 @@
+import { freeOf } from '../../src/domain/account.ts';
+import { unrealizedPnl } from '../../src/domain/position.ts';
+import { defineActor } from '../../src/index.ts';
+import { portfolioMachine } from './machine.ts';
+import { marksOf } from './marks.ts';
+import { portfolioProtocol } from './protocol.ts';
+
+/** The portfolio as an actor; a worker hosting it loads this module. */
+export const portfolioActor = defineActor({
+  kind: 'portfolio',
+  protocol: portfolioProtocol,
+  machine: portfolioMachine,
+  handlers: {
+    mark: (message, _actor, io) => {
+      const { instrumentId, price } = message.payload as { instrumentId: string; price: string };
+      marksOf(io.self).set(instrumentId, price);
+    },
+  },
+  effects: (io) => ({
+    actions: {
+      emit: ({ context, event }) => {
+        const options = { correlationId: event.meta.correlationId };
+        if (context.problem !== undefined)
+          io.log.warn({ problem: context.problem }, 'portfolio could not apply a message');
+        for (const update of context.outbox) {
+          if (update.kind === 'position') {
+            io.tell(
+              context.riskId,
+              'position',
+              { instrumentId: update.instrumentId, quantity: update.quantity },
+              options,
+            );
+          } else {
+            io.tell(context.riskId, 'balance', { currency: update.currency, free: update.free }, options);
+          }
+          for (const sink of context.eventSinks) io.tell(sink, 'portfolioEvent', update, options);
+        }
+      },
+      answerSnapshot: ({ context, event }) => {
+        const marks = marksOf(io.self);
+        io.reply(event.meta, {
+          positions: Object.values(context.positions).map((position) => {
+            const mark = marks.get(position.instrumentId);
+            return {
+              instrumentId: position.instrumentId,
+              quantity: position.quantity,
+              averageOpenPrice: position.averageOpenPrice,
+              realizedPnl: position.realizedPnl,
+              commissions: position.commissions,
+              ...(mark === undefined ? {} : { unrealizedPnl: unrealizedPnl(position, mark).toString() }),
+            };
+          }),
+          balances: Object.fromEntries(
+            Object.entries(context.balances).map(([currency, balance]) => [
+              currency,
+              { ...balance, free: freeOf(balance).toString() },
+            ]),
+          ),
+        });
+      },
+    },
+  }),
+});
