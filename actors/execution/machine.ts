@@ -16,6 +16,8 @@ export interface ExecutionInput {
   instruments?: InstrumentSpec[];
   /** Venue name (the part after the dot of an instrument id) to the actor id of its adapter. */
   venues?: Record<string, string>;
+  /** The adapter for venues not in `venues`. Default `venue-<NAME>`. */
+  venueFallback?: string;
   riskId?: string;
   portfolioId?: string;
   /** Actors told of every order event (besides the order's strategy, if `notifyStrategies`). */
@@ -25,6 +27,7 @@ export interface ExecutionInput {
 
 export interface ExecutionContext extends OrderBookState {
   venues: Record<string, string>;
+  venueFallback: string | undefined;
   riskId: string;
   portfolioId: string | undefined;
   orderEventSinks: string[];
@@ -110,6 +113,7 @@ export const executionMachine = setup({
     orders: {},
     instruments: Object.fromEntries((input?.instruments ?? []).map((spec) => [spec.id, spec])),
     venues: input?.venues ?? {},
+    venueFallback: input?.venueFallback,
     riskId: input?.riskId ?? 'risk',
     portfolioId: input?.portfolioId,
     orderEventSinks: input?.orderEventSinks ?? [],

@@ -16,7 +16,7 @@ export const executionActor = defineActor({
           switch (emission.kind) {
             case 'venue':
               io.tell(
-                context.venues[emission.venue] ?? `venue-${emission.venue}`,
+                context.venues[emission.venue] ?? context.venueFallback ?? `venue-${emission.venue}`,
                 emission.type,
                 emission.payload,
                 options,

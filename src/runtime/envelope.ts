@@ -33,6 +33,8 @@ export interface MessageMeta {
 
 export interface EnvelopeOptions {
   correlationId?: string;
+  /** When the envelope is made, ms since the epoch; a simulated clock sets it, otherwise now. */
+  timestamp?: number;
   replyTo?: string;
   traceparent?: string;
   tracestate?: string;
@@ -52,7 +54,7 @@ export function createEnvelope<TType extends string, TPayload>(
     to,
     type,
     payload,
-    timestamp: Date.now(),
+    timestamp: options?.timestamp ?? Date.now(),
     correlationId: options?.correlationId ?? id,
   };
   if (options?.replyTo !== undefined) envelope.replyTo = options.replyTo;

@@ -45,6 +45,8 @@ export interface RouterOptions {
   outgoing?: OutgoingState;
   /** Where each link's progress is written at every commit (see ProgressBoard). */
   board?: ProgressBoard;
+  /** The clock that stamps envelopes made here: a backtest or a script gives a simulated one. */
+  now?: () => number;
 }
 
 export interface RouterStats {
@@ -197,7 +199,7 @@ export class Router {
   }
 
   tell(from: string, to: string, type: string, payload: unknown, options?: EnvelopeOptions): SendStatus {
-    return this.send(createEnvelope(from, to, type, payload, options));
+    return this.send(createEnvelope(from, to, type, payload, this.stamped(options)));
   }
 
   ask<TReply>(
@@ -208,12 +210,20 @@ export class Router {
     options: EnvelopeOptions & { timeoutMs: number; checkReply?: (payload: unknown) => string | undefined },
   ): Promise<TReply> {
     const { address, reply } = this.asks.open<TReply>(from, to, type, options.timeoutMs, options.checkReply);
-    const status = this.send(createEnvelope(from, to, type, payload, { ...options, replyTo: address }));
+    const status = this.send(
+      createEnvelope(from, to, type, payload, this.stamped({ ...options, replyTo: address })),
+    );
     if (status === 'full')
       this.asks.settle(address, undefined, new MailboxFullError(to, this.options.window));
     else if (status === 'dead')
       this.asks.settle(address, undefined, new DeadLetterError(to, this.deadReason(to)));
     return reply;
+  }
+
+  private stamped<T extends EnvelopeOptions | undefined>(options: T): T | EnvelopeOptions {
+    const now = this.options.now;
+    if (now === undefined || options?.timestamp !== undefined) return options;
+    return { ...options, timestamp: now() };
   }
 
   /** Resolves once there may be room to send again (after the next acknowledgement from any peer). */

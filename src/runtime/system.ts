@@ -28,6 +28,11 @@ export interface ActorSystemOptions {
   log?: Logger;
   /** Every supervisor event (failures, restarts, escalations), for telemetry. */
   onEvent?: (event: SupervisorEvent) => void;
+  /**
+   * The clock of the main thread's endpoint: it stamps the envelopes of refs and inline actors (a script or a
+   * backtest runs inline on a simulated clock). Workers always use real time.
+   */
+  now?: () => number;
   /** XState inspection events of the actors started with `inspect: true`, from every thread. */
   onInspection?: (record: InspectionRecord) => void;
 }
@@ -60,6 +65,7 @@ export class ActorSystem {
       log: this.log,
       deadLetters: this.deadLetters,
       resolve: (to) => directory?.resolveForMain(to),
+      ...(options.now ? { now: options.now } : {}),
     });
     directory = new Directory(this.router, this.log);
     // The main thread answers nothing: only replies to its asks and refusals of its tells are for it.
