@@ -43,6 +43,15 @@ function instrumentOf(spec: InstrumentSpec): Instrument {
   return instrument;
 }
 
+/**
+ * Puts an order into the book in place: order flow must not copy the whole book per order. The machine's assign
+ * makes a new context object, which is what marks the state as changed.
+ */
+function withOrder(state: OrderBookState, order: Order): Record<string, Order> {
+  state.orders[order.clientOrderId] = order;
+  return state.orders;
+}
+
 function refused(order: Order, event: string, reason: string): Emission {
   return { kind: 'orderEvent', order, event: { type: 'Refused', reason, refused: event } };
 }
@@ -62,7 +71,7 @@ export function submit(state: OrderBookState, request: OrderRequest, now: number
   const submitted = applyOrderEvent(created, { type: 'Submitted' });
   const order = submitted.order;
   return {
-    orders: { ...state.orders, [order.clientOrderId]: order },
+    orders: withOrder(state, order),
     emissions: [
       {
         kind: 'venue',
@@ -106,7 +115,7 @@ export function deny(state: OrderBookState, request: OrderRequest, reason: strin
   }
   const denied = applyOrderEvent(order, { type: 'Denied', reason }).order;
   return {
-    orders: { ...state.orders, [denied.clientOrderId]: denied },
+    orders: withOrder(state, denied),
     emissions: [{ kind: 'orderEvent', order: denied, event: { type: 'Denied', reason } }],
   };
 }
@@ -127,7 +136,7 @@ export function requestChange(
     return { orders: state.orders, emissions: [refused(order, change, result.reason)] };
   }
   return {
-    orders: { ...state.orders, [clientOrderId]: result.order },
+    orders: withOrder(state, result.order),
     emissions: [
       {
         kind: 'venue',
@@ -156,5 +165,5 @@ export function applyVenueEvent(state: OrderBookState, clientOrderId: string, ev
   if (isClosed(result.order.status) && !isClosed(order.status)) {
     emissions.push({ kind: 'closed', clientOrderId });
   }
-  return { orders: { ...state.orders, [clientOrderId]: result.order }, emissions };
+  return { orders: withOrder(state, result.order), emissions };
 }

@@ -29,7 +29,7 @@ export interface RiskView {
   lastPrices: ReadonlyMap<string, Decimal>;
   openOrders: number;
   /** Client order ids seen already (open or recent). */
-  knownOrderIds: ReadonlySet<string>;
+  knownOrderIds: { has(clientOrderId: string): boolean };
   submitThrottle: Throttle;
 }
 

@@ -14,9 +14,13 @@ export interface RiskContext {
   instruments: Record<string, InstrumentSpec>;
   positions: Record<string, string>;
   balances: Record<string, string>;
-  openOrders: string[];
+  /** Approved orders not yet closed (mutated in place: order flow must not copy it per order). */
+  openOrders: Record<string, true>;
+  openOrderCount: number;
   /** Client order ids seen recently (bounded), for duplicate detection. */
-  knownOrderIds: string[];
+  knownOrderIds: Record<string, true>;
+  /** The same ids in arrival order, to forget the oldest beyond KNOWN_IDS_KEPT. */
+  knownOrderQueue: string[];
   submitTimes: number[];
   modifyTimes: number[];
   executionId: string;
@@ -84,8 +88,8 @@ export function screenSubmit(
     positions: decimals(context.positions),
     freeBalances: decimals(context.balances),
     lastPrices,
-    openOrders: context.openOrders.length,
-    knownOrderIds: new Set(context.knownOrderIds),
+    openOrders: context.openOrderCount,
+    knownOrderIds: { has: (clientOrderId) => context.knownOrderIds[clientOrderId] === true },
     submitThrottle: throttle,
   };
   return { denial: checkSubmit(order, view), submitTimes: throttle.recent };
@@ -172,18 +176,26 @@ export const riskMachine = setup({
       const { order } = event.payload;
       const now = event.meta.timestamp;
       const { denial, submitTimes } = screenSubmit(context, params.state, order, now, lastPricesOf(self.id));
-      const knownOrderIds = [...context.knownOrderIds, order.clientOrderId].slice(-KNOWN_IDS_KEPT);
+      // Order flow must not copy these per order: they are updated in place, and the new context object that
+      // assign makes is what marks the state as changed.
+      const { knownOrderIds, knownOrderQueue, openOrders } = context;
+      knownOrderIds[order.clientOrderId] = true;
+      knownOrderQueue.push(order.clientOrderId);
+      if (knownOrderQueue.length > KNOWN_IDS_KEPT) delete knownOrderIds[knownOrderQueue.shift() as string];
       const decision: RiskDecision = {
         kind: 'submit',
         clientOrderId: order.clientOrderId,
         approved: !denial,
         order,
       };
-      if (denial) return { knownOrderIds, lastDecision: { ...decision, ...denial } };
+      if (denial) return { knownOrderIds, knownOrderQueue, lastDecision: { ...decision, ...denial } };
+      openOrders[order.clientOrderId] = true;
       return {
         submitTimes,
         knownOrderIds,
-        openOrders: [...context.openOrders, order.clientOrderId],
+        knownOrderQueue,
+        openOrders,
+        openOrderCount: context.openOrderCount + 1,
         lastDecision: decision,
       };
     }),
@@ -217,8 +229,10 @@ export const riskMachine = setup({
     instruments: Object.fromEntries((input?.instruments ?? []).map((spec) => [spec.id, spec])),
     positions: {},
     balances: {},
-    openOrders: [],
-    knownOrderIds: [],
+    openOrders: {},
+    openOrderCount: 0,
+    knownOrderIds: {},
+    knownOrderQueue: [],
     submitTimes: [],
     modifyTimes: [],
     executionId: input?.executionId ?? 'execution',
@@ -265,9 +279,10 @@ export const riskMachine = setup({
       }),
     },
     orderClosed: {
-      actions: assign({
-        openOrders: ({ context, event }) =>
-          context.openOrders.filter((id) => id !== event.payload.clientOrderId),
+      actions: assign(({ context, event }) => {
+        if (context.openOrders[event.payload.clientOrderId] !== true) return {};
+        delete context.openOrders[event.payload.clientOrderId];
+        return { openOrders: context.openOrders, openOrderCount: context.openOrderCount - 1 };
       }),
     },
     cancel: {

@@ -58,7 +58,7 @@ export const riskActor = defineActor({
       answerStatus: ({ context, self }, { meta }) => {
         io.reply(meta, {
           tradingState: self.getSnapshot().value,
-          openOrders: context.openOrders.length,
+          openOrders: context.openOrderCount,
           limits: context.limits,
           instruments: Object.keys(context.instruments),
         });

@@ -16,7 +16,8 @@ export function createActorIO(
     self,
     log,
     now,
-    tell: (to, type, payload, options) => router.tell(self, to, type, payload, options) !== 'full',
+    // An actor cannot wait for room: what does not fit a window is held, and its endpoint pauses its input.
+    tell: (to, type, payload, options) => router.tell(self, to, type, payload, options, true) !== 'full',
     ask: (to, type, payload, options) =>
       router.ask(self, to, type, payload, {
         ...options,
@@ -25,7 +26,7 @@ export function createActorIO(
     writable: () => router.whenWritable(),
     reply: (request, payload) => {
       if (request.replyTo === undefined) return;
-      router.tell(self, request.replyTo, REPLY_TYPE, payload, { correlationId: request.correlationId });
+      router.tell(self, request.replyTo, REPLY_TYPE, payload, { correlationId: request.correlationId }, true);
     },
   };
 }

@@ -33,6 +33,7 @@ export class Link {
   /** The highest incoming sequence number covered by a commit: only that much may be acknowledged. */
   private committed = 0;
   private readonly unacked: Envelope[] = [];
+  private readonly overflow: Envelope[] = [];
 
   constructor(
     readonly name: string,
@@ -47,7 +48,7 @@ export class Link {
   }
 
   get inFlight(): number {
-    return this.unacked.length;
+    return this.unacked.length + this.overflow.length;
   }
 
   /** The sequence number the next offered envelope gets. */
@@ -59,13 +60,18 @@ export class Link {
    * What of this link's outgoing side must survive the sender's death: the numbering, and the envelopes that are
    * in no live port (a detached link holds them in this thread's memory only). Posted ones are in the peer's port.
    */
-  outgoingState(): { nextSeq: number; pending: Envelope[] } {
-    return { nextSeq: this.nextSeq, pending: this.port === undefined ? this.unacked.slice() : [] };
+  outgoingState(): { nextSeq: number; pending: Envelope[]; overflow: Envelope[] } {
+    return {
+      nextSeq: this.nextSeq,
+      pending: this.port === undefined ? this.unacked.slice() : [],
+      overflow: this.overflow.slice(),
+    };
   }
 
   /** Continues the numbering of an earlier incarnation of this endpoint, with what it had not yet handed over. */
-  restoreOutgoing(nextSeq: number, pending: readonly Envelope[]): void {
+  restoreOutgoing(nextSeq: number, pending: readonly Envelope[], overflow: readonly Envelope[] = []): void {
     this.unacked.splice(0, this.unacked.length, ...pending);
+    this.overflow.splice(0, this.overflow.length, ...overflow);
     this.ackedUpTo = nextSeq - 1 - pending.length;
     this.postedUpTo = this.ackedUpTo;
   }
@@ -104,12 +110,25 @@ export class Link {
   }
 
   offer(envelope: Envelope): boolean {
-    if (this.unacked.length >= this.window) return false;
+    // Behind held envelopes nothing may overtake them: FIFO holds across the window's edge too.
+    if (this.unacked.length >= this.window || this.overflow.length > 0) return false;
     this.unacked.push(envelope);
     // A producer filling its whole window in one turn would leave the receiver idle until the turn ends:
     // posting every MAX_BATCH envelopes lets the two threads work at the same time.
     if (this.unacked.length - (this.postedUpTo - this.ackedUpTo) >= MAX_BATCH) this.flush(false);
     return true;
+  }
+
+  /**
+   * Keeps an envelope beyond the window, unnumbered, until acknowledgements make room. Actors' sends take this
+   * path (an actor cannot wait); their endpoint stops taking new input while anything is held (see Router).
+   */
+  hold(envelope: Envelope): void {
+    this.overflow.push(envelope);
+  }
+
+  get overflowing(): number {
+    return this.overflow.length;
   }
 
   /**
@@ -149,10 +168,10 @@ export class Link {
 
   /** Removes and returns everything unacknowledged: the peer is gone for good. */
   takeUnacked(): Envelope[] {
-    const all = this.unacked.splice(0);
-    this.ackedUpTo += all.length;
+    const numbered = this.unacked.splice(0);
+    this.ackedUpTo += numbered.length;
     this.postedUpTo = this.ackedUpTo;
-    return all;
+    return [...numbered, ...this.overflow.splice(0)];
   }
 
   close(): void {
@@ -182,6 +201,10 @@ export class Link {
     this.unacked.splice(0, count);
     this.ackedUpTo += count;
     if (this.postedUpTo < this.ackedUpTo) this.postedUpTo = this.ackedUpTo;
+    if (this.overflow.length > 0) {
+      const promoted = this.overflow.splice(0, this.window - this.unacked.length);
+      for (const envelope of promoted) this.unacked.push(envelope);
+    }
     this.events.onAcked(this);
   }
 }

@@ -17,7 +17,7 @@ export type SendStatus = 'sent' | 'full' | 'dead';
 
 /** The outgoing side of an endpoint, saved with its actor's state: see Link.outgoingState. */
 export interface OutgoingState {
-  links: Record<string, { nextSeq: number; pending: Envelope[] }>;
+  links: Record<string, { nextSeq: number; pending: Envelope[]; overflow?: Envelope[] }>;
   unresolved: Record<string, Envelope[]>;
 }
 
@@ -82,6 +82,8 @@ export class Router {
   private commitScheduled = false;
   private ackScheduled = false;
   private linkCount = 0;
+  /** Batches that arrived while this endpoint held sends beyond a window: taken in order once it has room. */
+  private readonly paused: Array<{ link: Link; firstSeq: number; envelopes: readonly unknown[] }> = [];
   private linkChanges = 0;
   private halted = false;
   private sentCount = 0;
@@ -106,7 +108,7 @@ export class Router {
     if (outgoing === undefined) return;
     for (const [name, state] of Object.entries(outgoing.links)) {
       const link = this.linkNamed(name);
-      link.restoreOutgoing(state.nextSeq, state.pending);
+      link.restoreOutgoing(state.nextSeq, state.pending, state.overflow ?? []);
       this.routes.set(name, link);
     }
     for (const [actorId, held] of Object.entries(outgoing.unresolved))
@@ -141,8 +143,8 @@ export class Router {
   needsProgressMessages(): boolean {
     if (this.unresolved.size > 0) return true;
     for (const link of this.links.values()) {
-      if ((!link.attached && link.inFlight > 0) || !(this.options.board?.fits(link.index) ?? false))
-        return true;
+      if ((!link.attached && link.inFlight > 0) || link.overflowing > 0) return true;
+      if (!(this.options.board?.fits(link.index) ?? false)) return true;
     }
     return false;
   }
@@ -180,7 +182,12 @@ export class Router {
     this.halted = true;
   }
 
-  send(envelope: Envelope): SendStatus {
+  /**
+   * Sends an envelope. With `hold`, a full link keeps it beyond the window instead of refusing it: actors' sends
+   * use this (an actor cannot wait), and while anything is held this endpoint takes no new input, so its own
+   * senders' windows fill up in turn: backpressure travels upstream instead of memory growing.
+   */
+  send(envelope: Envelope, hold = false): SendStatus {
     if (this.halted) return 'dead';
     const target = actorOf(envelope.to);
     let status: SendStatus;
@@ -188,8 +195,12 @@ export class Router {
       status = this.enqueueLocal(envelope);
     } else {
       const link = this.routes.get(target);
-      if (link !== undefined) status = link.offer(envelope) ? 'sent' : 'full';
-      else status = this.sendUnrouted(envelope, target);
+      if (link === undefined) status = this.sendUnrouted(envelope, target);
+      else if (link.offer(envelope)) status = 'sent';
+      else if (hold) {
+        link.hold(envelope);
+        status = 'sent';
+      } else status = 'full';
     }
     if (status === 'sent') {
       this.sentCount += 1;
@@ -198,8 +209,15 @@ export class Router {
     return status;
   }
 
-  tell(from: string, to: string, type: string, payload: unknown, options?: EnvelopeOptions): SendStatus {
-    return this.send(createEnvelope(from, to, type, payload, this.stamped(options)));
+  tell(
+    from: string,
+    to: string,
+    type: string,
+    payload: unknown,
+    options?: EnvelopeOptions,
+    hold = false,
+  ): SendStatus {
+    return this.send(createEnvelope(from, to, type, payload, this.stamped(options)), hold);
   }
 
   ask<TReply>(
@@ -371,54 +389,74 @@ export class Router {
     onBatch: (link: Link, firstSeq: number, envelopes: readonly unknown[]) => {
       // A halted endpoint takes nothing: its senders keep what they sent for the next incarnation.
       if (this.halted) return;
-      // A peer that sent to an earlier incarnation numbers on from there: a gap is only wrong where this
-      // endpoint knows what it took from that peer before.
-      if (firstSeq > link.received + 1 && link.received > 0) {
-        this.options.log.error(
-          { link: link.name, expected: link.received + 1, got: firstSeq },
-          'gap in link sequence numbers',
-        );
+      // While it holds sends beyond a window, the endpoint takes no new input: the batch waits, unacknowledged.
+      if (this.paused.length > 0 || this.holding()) {
+        this.paused.push({ link, firstSeq, envelopes });
+        return;
       }
-      for (let i = 0; i < envelopes.length; i += 1) {
-        if (this.halted) return;
-        const seq = firstSeq + i;
-        if (seq <= link.received) continue;
-        link.received = seq;
-        const envelope = envelopes[i];
-        if (!isEnvelope(envelope)) {
-          this.options.log.warn({ link: link.name, seq }, 'invalid envelope from peer refused');
-          continue;
-        }
-        this.receivedCount += 1;
-        const peerKey = link.peerKey ?? link.name;
-        if (this.poison.size > 0 && this.poison.has(`${peerKey}\u0000${seq}`)) {
-          this.reject(envelope, 'its handling crashed an earlier incarnation of the receiver');
-          continue;
-        }
-        this.currentPeer = peerKey;
-        this.currentSeq = seq;
-        const blame = this.options.blame;
-        if (blame !== undefined) {
-          blame[1] = link.index;
-          blame[2] = seq;
-          blame[0] = 1;
-          this.deliver(envelope);
-          blame[0] = 0;
-        } else {
-          this.deliver(envelope);
-        }
-      }
-      this.currentPeer = undefined;
-      this.scheduleCommit();
+      this.takeBatch(link, firstSeq, envelopes);
     },
     onInvalid: (link: Link, reason: string) => {
       this.options.log.warn({ link: link.name, reason }, 'invalid message on link');
     },
     onAcked: () => {
+      // Room again: held sends moved into the window go out at the next commit, and paused input resumes.
+      this.scheduleCommit();
+      while (this.paused.length > 0 && !this.holding() && !this.halted) {
+        const next = this.paused.shift();
+        if (next) this.takeBatch(next.link, next.firstSeq, next.envelopes);
+      }
       if (this.writableWaiters.length === 0) return;
       for (const wake of this.writableWaiters.splice(0)) wake();
     },
   };
+
+  private holding(): boolean {
+    for (const link of this.links.values()) if (link.overflowing > 0) return true;
+    return false;
+  }
+
+  private takeBatch(link: Link, firstSeq: number, envelopes: readonly unknown[]): void {
+    // A peer that sent to an earlier incarnation numbers on from there: a gap is only wrong where this
+    // endpoint knows what it took from that peer before.
+    if (firstSeq > link.received + 1 && link.received > 0) {
+      this.options.log.error(
+        { link: link.name, expected: link.received + 1, got: firstSeq },
+        'gap in link sequence numbers',
+      );
+    }
+    for (let i = 0; i < envelopes.length; i += 1) {
+      if (this.halted) return;
+      const seq = firstSeq + i;
+      if (seq <= link.received) continue;
+      link.received = seq;
+      const envelope = envelopes[i];
+      if (!isEnvelope(envelope)) {
+        this.options.log.warn({ link: link.name, seq }, 'invalid envelope from peer refused');
+        continue;
+      }
+      this.receivedCount += 1;
+      const peerKey = link.peerKey ?? link.name;
+      if (this.poison.size > 0 && this.poison.has(`${peerKey}\u0000${seq}`)) {
+        this.reject(envelope, 'its handling crashed an earlier incarnation of the receiver');
+        continue;
+      }
+      this.currentPeer = peerKey;
+      this.currentSeq = seq;
+      const blame = this.options.blame;
+      if (blame !== undefined) {
+        blame[1] = link.index;
+        blame[2] = seq;
+        blame[0] = 1;
+        this.deliver(envelope);
+        blame[0] = 0;
+      } else {
+        this.deliver(envelope);
+      }
+    }
+    this.currentPeer = undefined;
+    this.scheduleCommit();
+  }
 
   private deliver(envelope: Envelope): void {
     if (envelope.type === REJECTED_TYPE && !this.asks.has(envelope.to)) {
@@ -450,6 +488,7 @@ export class Router {
       createEnvelope(envelope.to, envelope.replyTo ?? envelope.from, REJECTED_TYPE, payload, {
         correlationId: envelope.correlationId,
       }),
+      true,
     );
   }
 

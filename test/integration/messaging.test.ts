@@ -153,3 +153,34 @@ describe('inspection', () => {
     }
   });
 });
+
+describe('backpressure between actors', () => {
+  it('holds an actor’s sends beyond a full window and pauses its input, losing nothing', async () => {
+    const t = await startSystem(
+      [
+        { id: 'producer', start: counter() },
+        { id: 'consumer', start: counter() },
+      ],
+      undefined,
+      { window: 16 },
+    );
+    try {
+      const producer = t.system.ref('producer', counterProtocol);
+      const consumer = t.system.ref('consumer', counterProtocol);
+      consumer.tell('block', { ms: 300 });
+      for (let i = 0; i < 500; i += 1)
+        await producer.send('forward', { to: 'consumer', by: 1 }, { timeoutMs: 20_000 });
+      const done = await waitFor(
+        async () => {
+          const { count } = await consumer.ask('get', {}, { timeoutMs: 10_000 }).catch(() => ({ count: -1 }));
+          return count === 500 ? count : undefined;
+        },
+        30_000,
+        'all 500 forwarded increments',
+      );
+      expect(done).toBe(500);
+    } finally {
+      await t.system.stop();
+    }
+  });
+});

@@ -133,8 +133,14 @@ export class InlineActor implements ChildHandle, LocalTarget {
   }
 
   private stored(state: PersistedActorState): StoredActorState {
-    // Inline actors share the main thread's endpoint: they have no progress of their own to save.
-    return { ...state, endpointKey: this.id, watermarks: {}, outgoing: { links: {}, unresolved: {} } };
+    // Inline actors share the main thread's endpoint: they have no progress of their own to save. The copy keeps
+    // what is saved apart from the live context, which actors may update in place.
+    return structuredClone({
+      ...state,
+      endpointKey: this.id,
+      watermarks: {},
+      outgoing: { links: {}, unresolved: {} },
+    });
   }
 
   private persist(): void {

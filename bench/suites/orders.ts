@@ -1,0 +1,137 @@
+import { checkSubmit } from '../../actors/risk/checks.ts';
+import { riskProtocol } from '../../actors/risk/protocol.ts';
+import { Throttle } from '../../actors/risk/throttle.ts';
+import { Decimal } from '../../src/domain/decimal.ts';
+import { Instrument } from '../../src/domain/instrument.ts';
+import { applyOrderEvent, createOrder, type Order, type OrderRequest } from '../../src/domain/order.ts';
+import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
+import { venueSinkProtocol } from '../actors/venue-sink.ts';
+import { defineBench } from '../lib/harness.ts';
+
+const spec = {
+  id: 'BTCUSDT.SIM',
+  baseCurrency: 'BTC',
+  quoteCurrency: 'USDT',
+  pricePrecision: 2,
+  sizePrecision: 3,
+  tickSize: '0.01',
+};
+const limits = { maxNotionalPerOrder: '1000000', submitRatePerSecond: 100_000_000 };
+
+let run = 0;
+function orders(count: number): OrderRequest[] {
+  run += 1;
+  return Array.from({ length: count }, (_, i) => ({
+    clientOrderId: `r${run}-${i}`,
+    strategyId: 'bench',
+    instrumentId: spec.id,
+    side: i % 2 === 0 ? 'BUY' : 'SELL',
+    type: 'LIMIT',
+    quantity: '0.010',
+    price: `${20000 + (i % 100)}.00`,
+  }));
+}
+
+/** The same checks, order creation and status changes with plain function calls in one thread. */
+function plainPipeline(batch: OrderRequest[]): number {
+  const instrument = new Instrument(spec);
+  const known = new Set<string>();
+  const book = new Map<string, Order>();
+  const throttle = new Throttle(limits.submitRatePerSecond, 1000);
+  const started = performance.now();
+  for (const request of batch) {
+    const denial = checkSubmit(request, {
+      now: Date.now(),
+      tradingState: 'ACTIVE',
+      limits,
+      instruments: new Map([[spec.id, instrument]]),
+      positions: new Map(),
+      freeBalances: new Map([
+        ['USDT', Decimal.parse('1000000000')],
+        ['BTC', Decimal.parse('1000000')],
+      ]),
+      lastPrices: new Map(),
+      openOrders: book.size,
+      knownOrderIds: known,
+      submitThrottle: throttle,
+    });
+    known.add(request.clientOrderId);
+    if (denial) throw new Error(`baseline denied an order: ${denial.message}`);
+    const order = applyOrderEvent(createOrder(request, instrument, Date.now()), { type: 'Submitted' }).order;
+    book.set(order.clientOrderId, order);
+  }
+  return batch.length / ((performance.now() - started) / 1000);
+}
+
+async function startPipeline(placement: 'inline' | 'worker'): Promise<ActorSystem> {
+  const actor = (name: string, exportName: string, input: unknown): ActorStart => ({
+    actor: { module: siblingModule(`../../actors/${name}/worker`, import.meta.url), export: exportName },
+    placement,
+    persist: false,
+    input,
+  });
+  const system = await ActorSystem.start({
+    id: `orders-${placement}`,
+    flags: { strategy: 'one_for_one' },
+    children: [
+      {
+        id: 'venue-SIM',
+        start: {
+          actor: { module: siblingModule('../actors/venue-sink', import.meta.url), export: 'venueSinkActor' },
+          placement,
+          persist: false,
+        },
+      },
+      {
+        id: 'execution',
+        start: actor('execution', 'executionActor', { instruments: [spec], notifyStrategies: false }),
+      },
+      { id: 'risk', start: actor('risk', 'riskActor', { instruments: [spec], limits }) },
+    ],
+  });
+  const risk = system.ref('risk', riskProtocol);
+  risk.tell('balance', { currency: 'USDT', free: '1000000000' });
+  risk.tell('balance', { currency: 'BTC', free: '1000000' });
+  await risk.ask('status', {});
+  return system;
+}
+
+async function throughActors(system: ActorSystem, batch: OrderRequest[]): Promise<number> {
+  const venue = system.ref('venue-SIM', venueSinkProtocol);
+  const done = venue.ask('expect', { count: batch.length }, { timeoutMs: 300_000 });
+  const risk = system.ref('risk', riskProtocol);
+  const started = performance.now();
+  for (const order of batch) await risk.send('submit', { order }, { timeoutMs: 60_000 });
+  await done;
+  return batch.length / ((performance.now() - started) / 1000);
+}
+
+export const ordersBench = defineBench({
+  name: 'orders',
+  description:
+    'Orders through risk (every pre-trade check) and execution (order state table) to the venue: actors in ' +
+    'worker threads and inline, against the same steps as plain function calls in one thread.',
+  baseline: 'plain-functions',
+  metrics: { rate: { unit: 'orders/s', better: 'higher' } },
+  async setup(quick) {
+    const count = quick ? 20_000 : 100_000;
+    return { count, workers: await startPipeline('worker'), inline: await startPipeline('inline') };
+  },
+  variants: {
+    'plain-functions': async (c) => ({ rate: plainPipeline(orders(c.count)) }),
+    'actors-inline': async (c) => ({ rate: await throughActors(c.inline, orders(c.count)) }),
+    'actors-workers': async (c) => ({ rate: await throughActors(c.workers, orders(c.count)) }),
+  },
+  async teardown(c) {
+    await c.workers.stop();
+    await c.inline.stop();
+  },
+  targets: [
+    {
+      description: 'orders through risk -> execution across worker threads >= 50,000/s',
+      variant: 'actors-workers',
+      metric: 'rate',
+      check: (value) => value >= 50_000,
+    },
+  ],
+});
