@@ -7,7 +7,7 @@ import { checkSubmit, type RiskView, type TradingState } from './checks.ts';
 import { lastPricesOf } from './last-prices.ts';
 import type { RiskLimitsInput, riskProtocol } from './protocol.ts';
 import type { Denial } from './reasons.ts';
-import { Throttle } from './throttle.ts';
+import { emptyWindow, Throttle, type ThrottleWindow } from './throttle.ts';
 
 export interface RiskContext {
   limits: RiskLimitsInput;
@@ -21,8 +21,8 @@ export interface RiskContext {
   knownOrderIds: Record<string, true>;
   /** The same ids in arrival order, to forget the oldest beyond KNOWN_IDS_KEPT. */
   knownOrderQueue: string[];
-  submitTimes: number[];
-  modifyTimes: number[];
+  submitWindow: ThrottleWindow;
+  modifyWindow: ThrottleWindow;
   executionId: string;
   eventSinks: string[];
   /** The last screening's outcome: the `route` action carries it out, and traces show it in the state. */
@@ -74,11 +74,11 @@ export function screenSubmit(
   order: OrderRequest,
   now: number,
   lastPrices: ReadonlyMap<string, Decimal>,
-): { denial: Denial | undefined; submitTimes: number[] } {
+): Denial | undefined {
   const throttle = new Throttle(
     context.limits.submitRatePerSecond ?? DEFAULT_RATE,
     1000,
-    context.submitTimes,
+    context.submitWindow,
   );
   const view: RiskView = {
     now,
@@ -92,7 +92,7 @@ export function screenSubmit(
     knownOrderIds: { has: (clientOrderId) => context.knownOrderIds[clientOrderId] === true },
     submitThrottle: throttle,
   };
-  return { denial: checkSubmit(order, view), submitTimes: throttle.recent };
+  return checkSubmit(order, view);
 }
 
 export type RiskEvent = ProtocolEvent<typeof riskProtocol>;
@@ -103,20 +103,12 @@ export function screenModify(
   tradingState: TradingState,
   modify: Extract<RiskEvent, { type: 'modify' }>['payload'],
   now: number,
-): { denial: Denial | undefined; modifyTimes: number[] } {
-  const keep = { modifyTimes: context.modifyTimes };
-  if (tradingState === 'HALTED') {
-    return {
-      denial: { reason: 'TRADING_HALTED', message: 'trading is halted: no submits or modifies' },
-      ...keep,
-    };
-  }
+): Denial | undefined {
+  if (tradingState === 'HALTED')
+    return { reason: 'TRADING_HALTED', message: 'trading is halted: no submits or modifies' };
   const spec = context.instruments[modify.instrumentId];
   if (spec === undefined) {
-    return {
-      denial: { reason: 'INSTRUMENT_UNKNOWN', message: `instrument ${modify.instrumentId} is not known` },
-      ...keep,
-    };
+    return { reason: 'INSTRUMENT_UNKNOWN', message: `instrument ${modify.instrumentId} is not known` };
   }
   const instrument = instrumentOf(spec);
   for (const [field, text] of [
@@ -125,25 +117,23 @@ export function screenModify(
   ] as const) {
     const checked = text === undefined ? undefined : instrument.checkPrice(text, field);
     if (typeof checked === 'string') {
-      return {
-        denial: { reason: field === 'price' ? 'PRICE_INVALID' : 'TRIGGER_PRICE_INVALID', message: checked },
-        ...keep,
-      };
+      return { reason: field === 'price' ? 'PRICE_INVALID' : 'TRIGGER_PRICE_INVALID', message: checked };
     }
   }
   const quantity = modify.quantity === undefined ? undefined : instrument.checkQuantity(modify.quantity);
-  if (typeof quantity === 'string')
-    return { denial: { reason: 'QUANTITY_INVALID', message: quantity }, ...keep };
+  if (typeof quantity === 'string') return { reason: 'QUANTITY_INVALID', message: quantity };
   const throttle = new Throttle(
     context.limits.modifyRatePerSecond ?? DEFAULT_RATE,
     1000,
-    context.modifyTimes,
+    context.modifyWindow,
   );
   if (!throttle.tryAcquire(now)) {
-    const message = `more than ${throttle.limit} modifies in ${throttle.windowMs} ms`;
-    return { denial: { reason: 'MODIFY_RATE', message }, ...keep };
+    return {
+      reason: 'MODIFY_RATE',
+      message: `more than ${throttle.limit} modifies in ${throttle.windowMs} ms`,
+    };
   }
-  return { denial: undefined, modifyTimes: throttle.recent };
+  return undefined;
 }
 
 /** The submit and modify transitions of one trading state: every order is screened in the state it meets. */
@@ -175,7 +165,7 @@ export const riskMachine = setup({
       if (event.type !== 'submit') return {};
       const { order } = event.payload;
       const now = event.meta.timestamp;
-      const { denial, submitTimes } = screenSubmit(context, params.state, order, now, lastPricesOf(self.id));
+      const denial = screenSubmit(context, params.state, order, now, lastPricesOf(self.id));
       // Order flow must not copy these per order: they are updated in place, and the new context object that
       // assign makes is what marks the state as changed.
       const { knownOrderIds, knownOrderQueue, openOrders } = context;
@@ -191,7 +181,7 @@ export const riskMachine = setup({
       if (denial) return { knownOrderIds, knownOrderQueue, lastDecision: { ...decision, ...denial } };
       openOrders[order.clientOrderId] = true;
       return {
-        submitTimes,
+        submitWindow: context.submitWindow,
         knownOrderIds,
         knownOrderQueue,
         openOrders,
@@ -201,19 +191,16 @@ export const riskMachine = setup({
     }),
     screenModify: assign(({ context, event }, params: { state: TradingState }) => {
       if (event.type !== 'modify') return {};
-      const { denial, modifyTimes } = screenModify(
-        context,
-        params.state,
-        event.payload,
-        event.meta.timestamp,
-      );
+      const denial = screenModify(context, params.state, event.payload, event.meta.timestamp);
       const decision: RiskDecision = {
         kind: 'modify',
         clientOrderId: event.payload.clientOrderId,
         approved: !denial,
         modify: event.payload,
       };
-      return denial ? { lastDecision: { ...decision, ...denial } } : { modifyTimes, lastDecision: decision };
+      return denial
+        ? { lastDecision: { ...decision, ...denial } }
+        : { modifyWindow: context.modifyWindow, lastDecision: decision };
     }),
   },
   guards: {
@@ -233,8 +220,8 @@ export const riskMachine = setup({
     openOrderCount: 0,
     knownOrderIds: {},
     knownOrderQueue: [],
-    submitTimes: [],
-    modifyTimes: [],
+    submitWindow: emptyWindow(),
+    modifyWindow: emptyWindow(),
     executionId: input?.executionId ?? 'execution',
     eventSinks: input?.eventSinks ?? [],
   }),

@@ -509,6 +509,7 @@ export class Router {
   private readonly commit = (): void => {
     this.commitScheduled = false;
     if (this.halted) return;
+    const drained = this.localQueue.length > 0;
     while (this.localQueue.length > 0) {
       const queue = this.localQueue;
       this.localQueue = [];
@@ -517,6 +518,8 @@ export class Router {
         this.deliver(envelope);
       }
     }
+    // Local mailboxes have no acknowledgements: their draining is what makes room for a waiting sender.
+    if (drained && this.writableWaiters.length > 0) for (const wake of this.writableWaiters.splice(0)) wake();
     for (const hook of this.commitHooks) hook();
     if (this.halted) return;
     for (const link of this.links.values()) this.writeBoard(link);
