@@ -1,5 +1,5 @@
 import { parseInstrumentId } from '../../src/domain/identifiers.ts';
-import { Instrument, type InstrumentSpec } from '../../src/domain/instrument.ts';
+import { type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
 import {
   applyOrderEvent,
   createOrder,
@@ -31,16 +31,6 @@ export interface OrderBookState {
 export interface Handled {
   orders: Record<string, Order>;
   emissions: Emission[];
-}
-
-const instrumentCache = new WeakMap<InstrumentSpec, Instrument>();
-function instrumentOf(spec: InstrumentSpec): Instrument {
-  let instrument = instrumentCache.get(spec);
-  if (instrument === undefined) {
-    instrument = new Instrument(spec);
-    instrumentCache.set(spec, instrument);
-  }
-  return instrument;
 }
 
 /**

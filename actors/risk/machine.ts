@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
 import { Decimal } from '../../src/domain/decimal.ts';
-import { Instrument, type InstrumentSpec } from '../../src/domain/instrument.ts';
+import { type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
 import type { OrderRequest } from '../../src/domain/order.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
 import { checkSubmit, type RiskView, type TradingState } from './checks.ts';
@@ -50,16 +50,6 @@ export interface RiskInput {
 
 const KNOWN_IDS_KEPT = 10_000;
 const DEFAULT_RATE = 100;
-
-const instrumentCache = new WeakMap<InstrumentSpec, Instrument>();
-function instrumentOf(spec: InstrumentSpec): Instrument {
-  let instrument = instrumentCache.get(spec);
-  if (instrument === undefined) {
-    instrument = new Instrument(spec);
-    instrumentCache.set(spec, instrument);
-  }
-  return instrument;
-}
 
 const decimals = (record: Record<string, string>) =>
   new Map(Object.entries(record).map(([key, value]) => [key, Decimal.parse(value)]));

@@ -40,6 +40,21 @@ export type InstrumentSpec = {
 
 const specCheck = TypeCompiler.Compile(InstrumentSpecSchema);
 
+const bySpec = new WeakMap<InstrumentSpec, Instrument>();
+
+/**
+ * The Instrument for a spec kept in actor state (plain data), made once per spec object: actors check every
+ * order against it, and parsing its limits each time would cost more than the checks.
+ */
+export function instrumentOf(spec: InstrumentSpec): Instrument {
+  let instrument = bySpec.get(spec);
+  if (instrument === undefined) {
+    instrument = new Instrument(spec);
+    bySpec.set(spec, instrument);
+  }
+  return instrument;
+}
+
 /**
  * A tradable instrument: its id, currencies, the precision of its prices and sizes, and its limits. Prices and
  * quantities for it are checked here, so every component agrees on what a valid one is.

@@ -33,17 +33,10 @@ export interface OrderRequest {
   reduceOnly?: boolean;
 }
 
-export interface Order extends Required<Pick<OrderRequest, 'timeInForce' | 'postOnly' | 'reduceOnly'>> {
-  clientOrderId: string;
-  strategyId: string;
-  instrumentId: string;
-  side: OrderSide;
-  type: OrderType;
-  quantity: string;
-  price?: string;
-  triggerPrice?: string;
-  trailingOffset?: string;
-  expireTime?: number;
+/** An order as execution keeps it: the request (defaults filled in) and where it stands. */
+export interface Order
+  extends Omit<OrderRequest, 'timeInForce' | 'postOnly' | 'reduceOnly'>,
+    Required<Pick<OrderRequest, 'timeInForce' | 'postOnly' | 'reduceOnly'>> {
   status: OrderStatus;
   /** The status before PENDING_UPDATE / PENDING_CANCEL, to return to when the venue rejects the modify or cancel. */
   statusBeforePending?: OrderStatus;

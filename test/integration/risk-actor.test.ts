@@ -1,19 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
+import { btcSpec } from '../fixtures/instruments.ts';
 import { recorderModule, recorderProtocol } from '../fixtures/recorder.ts';
 import { waitFor } from '../support/system.ts';
 
 const riskModule = siblingModule('../../actors/risk/worker', import.meta.url);
 
-const btc = {
-  id: 'BTCUSDT.SIM',
-  baseCurrency: 'BTC',
-  quoteCurrency: 'USDT',
-  pricePrecision: 2,
-  sizePrecision: 3,
-  tickSize: '0.01',
-};
+const btc = btcSpec;
 
 for (const placement of ['worker', 'inline'] as const) {
   describe(`risk engine actor (${placement})`, () => {

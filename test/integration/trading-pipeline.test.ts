@@ -4,20 +4,14 @@ import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import { Decimal } from '../../src/domain/decimal.ts';
 import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
+import { btcSpec } from '../fixtures/instruments.ts';
 import { recorderModule, recorderProtocol } from '../fixtures/recorder.ts';
 import { waitFor } from '../support/system.ts';
 
 /** Equal as decimals, whatever the number of trailing zeros. */
 const same = (a: string | undefined, b: string) => a !== undefined && Decimal.parse(a).eq(Decimal.parse(b));
 
-const btc = {
-  id: 'BTCUSDT.SIM',
-  baseCurrency: 'BTC',
-  quoteCurrency: 'USDT',
-  pricePrecision: 2,
-  sizePrecision: 3,
-  tickSize: '0.01',
-};
+const btc = btcSpec;
 
 const order = (id: string, change: Record<string, unknown> = {}) => ({
   clientOrderId: id,

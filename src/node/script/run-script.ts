@@ -91,6 +91,16 @@ export async function runScript(text: string, write: (line: string) => void): Pr
   const risk = system.ref('risk', riskProtocol);
   const execution = system.ref('execution', executionProtocol);
   const portfolio = system.ref('portfolio', portfolioProtocol);
+  const writeDecision = (decision: object) =>
+    write(
+      JSON.stringify({
+        line: lineNumber,
+        t: now - SCRIPT_EPOCH,
+        source: 'risk',
+        type: 'decision',
+        ...decision,
+      }),
+    );
   const settle = async () => {
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
@@ -138,32 +148,12 @@ export async function runScript(text: string, write: (line: string) => void): Pr
         case 'dailyPnl':
           risk.tell('dailyPnl', value);
           break;
-        case 'submit': {
-          const decision = await risk.ask('submit', { order: value });
-          write(
-            JSON.stringify({
-              line: lineNumber,
-              t: now - SCRIPT_EPOCH,
-              source: 'risk',
-              type: 'decision',
-              ...decision,
-            }),
-          );
+        case 'submit':
+          writeDecision(await risk.ask('submit', { order: value }));
           break;
-        }
-        case 'modify': {
-          const decision = await risk.ask('modify', value);
-          write(
-            JSON.stringify({
-              line: lineNumber,
-              t: now - SCRIPT_EPOCH,
-              source: 'risk',
-              type: 'decision',
-              ...decision,
-            }),
-          );
+        case 'modify':
+          writeDecision(await risk.ask('modify', value));
           break;
-        }
         case 'cancel':
           risk.tell('cancel', value);
           break;
