@@ -61,9 +61,8 @@ const consumerMachine = setup({
 });
 
 async function produce(io: ActorIO, to: string, count: number) {
-  for (let n = 1; n <= count; ) {
-    if (io.tell(to, 'item', { n })) n += 1;
-    else await io.writable();
+  for (let n = 1; n <= count; n += 1) {
+    if (!io.tell(to, 'item', { n })) await io.writable();
   }
 }
 

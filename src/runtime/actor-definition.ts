@@ -14,7 +14,10 @@ export interface AskOptions extends EnvelopeOptions {
  */
 export interface ActorIO {
   readonly self: string;
-  /** Sends and returns true, or returns false when the receiver's mailbox is full (nothing was sent). */
+  /**
+   * Sends. Returns false when the receiver's window was full: the message is still delivered (held until there is
+   * room, while this actor takes no new input), but a producer should wait for `writable()` before sending more.
+   */
   tell(to: string, type: string, payload: unknown, options?: EnvelopeOptions): boolean;
   ask<TReply = unknown>(to: string, type: string, payload: unknown, options?: AskOptions): Promise<TReply>;
   /** Answers the ask that `request` came with. A message that was not an ask has no one to answer: ignored. */

@@ -16,8 +16,9 @@ export function createActorIO(
     self,
     log,
     now,
-    // An actor cannot wait for room: what does not fit a window is held, and its endpoint pauses its input.
-    tell: (to, type, payload, options) => router.tell(self, to, type, payload, options, true) !== 'full',
+    // An actor cannot wait for room: what does not fit a window is held (still delivered), its endpoint pauses
+    // its input, and false tells a producer to wait for writable() before it sends more.
+    tell: (to, type, payload, options) => router.tell(self, to, type, payload, options, true) === 'sent',
     ask: (to, type, payload, options) =>
       router.ask(self, to, type, payload, {
         ...options,

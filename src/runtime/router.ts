@@ -13,7 +13,8 @@ export interface LocalTarget {
   accept(envelope: Envelope): void;
 }
 
-export type SendStatus = 'sent' | 'full' | 'dead';
+/** `held`: accepted, but beyond the receiver's window (see `send`); `full`: refused, nothing was sent. */
+export type SendStatus = 'sent' | 'held' | 'full' | 'dead';
 
 /** The outgoing side of an endpoint, saved with its actor's state: see Link.outgoingState. */
 export interface OutgoingState {
@@ -199,10 +200,10 @@ export class Router {
       else if (link.offer(envelope)) status = 'sent';
       else if (hold) {
         link.hold(envelope);
-        status = 'sent';
+        status = 'held';
       } else status = 'full';
     }
-    if (status === 'sent') {
+    if (status === 'sent' || status === 'held') {
       this.sentCount += 1;
       this.scheduleCommit();
     }
