@@ -196,7 +196,7 @@ export class Router {
       status = this.enqueueLocal(envelope);
     } else {
       const link = this.routes.get(target);
-      if (link === undefined) status = this.sendUnrouted(envelope, target);
+      if (link === undefined) status = this.sendUnrouted(envelope, target, hold);
       else if (link.offer(envelope)) status = 'sent';
       else if (hold) {
         link.hold(envelope);
@@ -353,7 +353,8 @@ export class Router {
     if (held === undefined) return;
     this.unresolved.delete(actorId);
     for (const envelope of held) {
-      if (!link.offer(envelope)) this.undeliverable(envelope, 'mailbox full when its route was resolved');
+      // Whatever was accepted is delivered: beyond the window it waits in the link's hold.
+      if (!link.offer(envelope)) link.hold(envelope);
     }
   }
 
@@ -363,7 +364,7 @@ export class Router {
     return 'sent';
   }
 
-  private sendUnrouted(envelope: Envelope, target: string): SendStatus {
+  private sendUnrouted(envelope: Envelope, target: string, hold: boolean): SendStatus {
     const dead = this.deadRoutes.get(target);
     if (dead !== undefined) {
       this.undeliverable(envelope, dead);
@@ -375,9 +376,13 @@ export class Router {
       this.unresolved.set(target, held);
       this.options.resolve(target);
       // The directory may answer synchronously (on the main thread) and route or refuse what is held.
-      if (!this.unresolved.has(target)) return this.send(envelope);
+      if (!this.unresolved.has(target)) return this.send(envelope, hold);
     }
-    if (held.length >= this.options.window) return 'full';
+    if (held.length >= this.options.window) {
+      if (!hold) return 'full';
+      held.push(envelope);
+      return 'held';
+    }
     held.push(envelope);
     return 'sent';
   }
@@ -414,6 +419,7 @@ export class Router {
 
   private holding(): boolean {
     for (const link of this.links.values()) if (link.overflowing > 0) return true;
+    for (const held of this.unresolved.values()) if (held.length > this.options.window) return true;
     return false;
   }
 

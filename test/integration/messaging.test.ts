@@ -179,6 +179,15 @@ describe('backpressure between actors', () => {
         'all 500 forwarded increments',
       );
       expect(done).toBe(500);
+      // One turn sending far more than a window, to an actor not yet linked: all of it arrives.
+      await t.system.root.startChild({ id: 'fresh', start: counter() });
+      producer.tell('burst', { to: 'fresh', count: 300 });
+      const fresh = t.system.ref('fresh', counterProtocol);
+      await waitFor(
+        async () => (await fresh.ask('get', {}).catch(() => ({ count: -1 }))).count === 300,
+        20_000,
+        'burst',
+      );
     } finally {
       await t.system.stop();
     }
