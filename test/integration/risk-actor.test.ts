@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
-import { btcSpec } from '../fixtures/instruments.ts';
+import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 import { recorderModule, recorderProtocol } from '../fixtures/recorder.ts';
 import { waitFor } from '../support/system.ts';
 
@@ -12,16 +12,7 @@ const btc = btcSpec;
 for (const placement of ['worker', 'inline'] as const) {
   describe(`risk engine actor (${placement})`, () => {
     let system: ActorSystem;
-    const order = (id: string, change: Record<string, unknown> = {}) => ({
-      clientOrderId: id,
-      strategyId: 'mm',
-      instrumentId: 'BTCUSDT.SIM',
-      side: 'BUY' as const,
-      type: 'LIMIT' as const,
-      quantity: '1',
-      price: '20000.00',
-      ...change,
-    });
+    const order = btcOrder;
 
     beforeAll(async () => {
       const start: ActorStart = {

@@ -4,7 +4,7 @@ import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import { Decimal } from '../../src/domain/decimal.ts';
 import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
-import { btcSpec } from '../fixtures/instruments.ts';
+import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 import { recorderModule, recorderProtocol } from '../fixtures/recorder.ts';
 import { waitFor } from '../support/system.ts';
 
@@ -13,16 +13,7 @@ const same = (a: string | undefined, b: string) => a !== undefined && Decimal.pa
 
 const btc = btcSpec;
 
-const order = (id: string, change: Record<string, unknown> = {}) => ({
-  clientOrderId: id,
-  strategyId: 'mm',
-  instrumentId: 'BTCUSDT.SIM',
-  side: 'BUY' as const,
-  type: 'LIMIT' as const,
-  quantity: '1',
-  price: '20000.00',
-  ...change,
-});
+const order = btcOrder;
 
 for (const placement of ['worker', 'inline'] as const) {
   describe(`risk -> execution -> venue (${placement})`, () => {

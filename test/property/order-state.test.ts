@@ -4,6 +4,7 @@ import { Instrument } from '../../src/domain/instrument.ts';
 import { applyOrderEvent, createOrder, type Order, type OrderEvent } from '../../src/domain/order.ts';
 import type { OrderStatus } from '../../src/domain/order-status.ts';
 import { ORDER_TYPES, type OrderType } from '../../src/domain/order-types.ts';
+import { btcSpec } from '../fixtures/instruments.ts';
 
 /*
  * The order state machine against the table in the issue, transcribed here separately from the implementation:
@@ -24,14 +25,7 @@ const TABLE: Record<string, string> = {
 const allowed = (from: string, to: string) => (TABLE[from] ?? '').split(' ').includes(to);
 const triggered = (type: OrderType) => /STOP|IF_TOUCHED/.test(type);
 
-const instrument = new Instrument({
-  id: 'BTCUSDT.SIM',
-  baseCurrency: 'BTC',
-  quoteCurrency: 'USDT',
-  pricePrecision: 2,
-  sizePrecision: 3,
-  tickSize: '0.01',
-});
+const instrument = new Instrument(btcSpec);
 
 const event: fc.Arbitrary<OrderEvent> = fc.oneof(
   fc.constantFrom<OrderEvent>(
