@@ -153,6 +153,33 @@ describe('foxtrot script', () => {
     ]);
   });
 
+  it('modifies through risk and the venue; a rejected modify returns the order to its prior status', async () => {
+    const modify = (price: string) =>
+      `{"modify": {"clientOrderId": "o-1", "instrumentId": "BTCUSDT.SIM", "price": "${price}"}}`;
+    const events = await run([
+      instrument,
+      '{"deposit": {"currency": "USDT", "amount": "100000"}}',
+      order('o-1'),
+      venue('o-1', '{"type": "Accepted"}'),
+      modify('20100.00'),
+      venue('o-1', '{"type": "Updated", "price": "20100.00"}'),
+      modify('20200.00'),
+      venue('o-1', '{"type": "ModifyRejected", "reason": "price moved"}'),
+      modify('20200.005'),
+    ]);
+    expect(orderEvents(events, 'o-1').slice(2)).toEqual([
+      'PendingUpdate:PENDING_UPDATE',
+      'Updated:ACCEPTED',
+      'PendingUpdate:PENDING_UPDATE',
+      'ModifyRejected:ACCEPTED',
+      // The last modify, denied by risk, is reported to the order's owner the same way; it never reaches the venue.
+      'ModifyRejected:ACCEPTED',
+    ]);
+    const decisions = events.filter((e) => e.type === 'decision' && e.clientOrderId === 'o-1');
+    expect(decisions.at(-1)).toMatchObject({ approved: false, reason: 'PRICE_INVALID' });
+    expect(events.filter((e) => e.type === 'modify').length).toBe(2);
+  });
+
   it('ignores a duplicate fill and takes a late fill after a cancel', async () => {
     const events = await run([
       instrument,
