@@ -11,6 +11,7 @@ import {
 } from './lib/report.ts';
 import { summarize } from './lib/stats.ts';
 import { askBench } from './suites/ask.ts';
+import { fillMathBench } from './suites/fill-math.ts';
 import { ordersBench } from './suites/orders.ts';
 import { restartBench } from './suites/restart.ts';
 import { throughputBench } from './suites/throughput.ts';
@@ -20,7 +21,13 @@ import { throughputBench } from './suites/throughput.ts';
  * interleaved in the same run. Targets are reported PASS/FAIL but never change the exit code: a shared 2-core
  * machine is too noisy for figures to gate anything.
  */
-const benches: AnyBench[] = [throughputBench, askBench, restartBench, ordersBench] as AnyBench[];
+const benches: AnyBench[] = [
+  throughputBench,
+  askBench,
+  restartBench,
+  ordersBench,
+  fillMathBench,
+] as AnyBench[];
 
 function parse() {
   try {
