@@ -26,6 +26,15 @@ export const executionActor = defineActor({
               const report = { order: emission.order, event: emission.event };
               if (context.notifyStrategies) io.tell(emission.order.strategyId, 'orderEvent', report, options);
               for (const sink of context.orderEventSinks) io.tell(sink, 'orderEvent', report, options);
+              if (emission.event.type === 'Updated') {
+                const { type: _type, ...fields } = emission.event;
+                io.tell(
+                  context.riskId,
+                  'orderUpdated',
+                  { clientOrderId: emission.order.clientOrderId, ...fields },
+                  options,
+                );
+              }
               if (emission.event.type === 'Filled' && context.portfolioId !== undefined) {
                 io.tell(
                   context.portfolioId,

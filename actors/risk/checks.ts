@@ -47,10 +47,12 @@ export function reducesPosition(
 }
 
 /**
- * The pre-trade checks on a submit, in their fixed order; the first that fails denies the order. Returns
- * undefined when every check passes. A check that throws denies the order too (fail closed): see `checkSubmit`.
+ * The pre-trade checks, in their fixed order; the first that fails denies the order. Returns undefined when every
+ * check passes. A check that throws denies the order too (fail closed): see `checkSubmit`. For a modify, `order`
+ * is the order as it would be after the change and `previous` as it is: the checks that count orders (open orders,
+ * duplicates, the submit rate) do not apply, and the balance check asks only for what the change adds.
  */
-function runSubmitChecks(order: OrderRequest, view: RiskView): Denial | undefined {
+function runOrderChecks(order: OrderRequest, view: RiskView, previous?: OrderRequest): Denial | undefined {
   const instrument = view.instruments.get(order.instrumentId);
   if (instrument === undefined)
     return deny('INSTRUMENT_UNKNOWN', `instrument ${order.instrumentId} is not known`);
@@ -124,7 +126,9 @@ function runSubmitChecks(order: OrderRequest, view: RiskView): Denial | undefine
     const sellReducingLong = order.side === 'SELL' && position.sign > 0 && reducing;
     if (!sellReducingLong) {
       const currency = order.side === 'BUY' ? instrument.quoteCurrency : instrument.baseCurrency;
-      const needed = order.side === 'BUY' ? notional : quantity;
+      const needed = neededBalance(order, notional, quantity).sub(
+        previous === undefined ? Decimal.zero() : previousNeed(previous, instrument, notionalPrice),
+      );
       const free = view.freeBalances.get(currency) ?? Decimal.zero();
       if (needed.gt(free)) {
         return deny('INSUFFICIENT_BALANCE', `needs ${needed} ${currency}, ${free} free`);
@@ -140,10 +144,10 @@ function runSubmitChecks(order: OrderRequest, view: RiskView): Denial | undefine
     }
   }
   const maxOpen = view.limits.maxOpenOrders;
-  if (maxOpen !== undefined && view.openOrders >= maxOpen) {
+  if (previous === undefined && maxOpen !== undefined && view.openOrders >= maxOpen) {
     return deny('MAX_OPEN_ORDERS', `${view.openOrders} orders open, the maximum is ${maxOpen}`);
   }
-  if (view.knownOrderIds.has(order.clientOrderId)) {
+  if (previous === undefined && view.knownOrderIds.has(order.clientOrderId)) {
     return deny('DUPLICATE_ORDER', `client order id ${order.clientOrderId} was already submitted`);
   }
   if (view.tradingState === 'HALTED')
@@ -154,7 +158,7 @@ function runSubmitChecks(order: OrderRequest, view: RiskView): Denial | undefine
   if (order.reduceOnly && !reducing) {
     return deny('REDUCE_ONLY', `reduce-only order would not reduce the position (${position})`);
   }
-  if (!view.submitThrottle.tryAcquire(view.now)) {
+  if (previous === undefined && !view.submitThrottle.tryAcquire(view.now)) {
     return deny(
       'SUBMIT_RATE',
       `more than ${view.submitThrottle.limit} submits in ${view.submitThrottle.windowMs} ms`,
@@ -163,11 +167,45 @@ function runSubmitChecks(order: OrderRequest, view: RiskView): Denial | undefine
   return undefined;
 }
 
-/** Runs the submit checks; a check that throws denies the order (fail closed) with the error's message. */
-export function checkSubmit(order: OrderRequest, view: RiskView): Denial | undefined {
+/** What an order needs free: a buy its notional in the quote currency, a sell its quantity in the base. */
+function neededBalance(order: OrderRequest, notional: Decimal, quantity: Decimal): Decimal {
+  return order.side === 'BUY' ? notional : quantity;
+}
+
+/** What the order before a modify already holds, valued the way the modified order is. */
+function previousNeed(previous: OrderRequest, instrument: Instrument, fallbackPrice: Decimal): Decimal {
+  const quantity = Decimal.parse(previous.quantity);
+  const price =
+    previous.price !== undefined
+      ? Decimal.parse(previous.price)
+      : previous.triggerPrice !== undefined
+        ? Decimal.parse(previous.triggerPrice)
+        : fallbackPrice;
+  return neededBalance(previous, instrument.notional(price, quantity), quantity);
+}
+
+function failClosed(run: () => Denial | undefined): Denial | undefined {
   try {
-    return runSubmitChecks(order, view);
+    return run();
   } catch (error) {
     return deny('CHECK_FAILED', `a risk check failed, so the order is denied: ${(error as Error).message}`);
   }
+}
+
+/** Runs the submit checks; a check that throws denies the order (fail closed) with the error's message. */
+export function checkSubmit(order: OrderRequest, view: RiskView): Denial | undefined {
+  return failClosed(() => runOrderChecks(order, view));
+}
+
+/**
+ * Runs the checks on an order as a modify would leave it (`previous` is the order as it stands), fail closed.
+ * The form of the new fields, the notional limits, the balance for what the change adds, the position limit,
+ * the trading state and reduce-only all apply again.
+ */
+export function checkModify(
+  modified: OrderRequest,
+  previous: OrderRequest,
+  view: RiskView,
+): Denial | undefined {
+  return failClosed(() => runOrderChecks(modified, view, previous));
 }

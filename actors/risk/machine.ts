@@ -3,7 +3,7 @@ import { Decimal } from '../../src/domain/decimal.ts';
 import { type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
 import type { OrderRequest } from '../../src/domain/order.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
-import { checkSubmit, type RiskView, type TradingState } from './checks.ts';
+import { checkModify, checkSubmit, type RiskView, type TradingState } from './checks.ts';
 import { lastPricesOf } from './last-prices.ts';
 import type { RiskLimitsInput, riskProtocol } from './protocol.ts';
 import type { Denial } from './reasons.ts';
@@ -14,8 +14,11 @@ export interface RiskContext {
   instruments: Record<string, InstrumentSpec>;
   positions: Record<string, string>;
   balances: Record<string, string>;
-  /** Approved orders not yet closed (mutated in place: order flow must not copy it per order). */
-  openOrders: Record<string, true>;
+  /**
+   * Approved orders not yet closed, as they stand (a modify is checked against it): mutated in place, since order
+   * flow must not copy it per order.
+   */
+  openOrders: Record<string, OrderRequest>;
   openOrderCount: number;
   /** Client order ids seen recently (bounded), for duplicate detection. */
   knownOrderIds: Record<string, true>;
@@ -54,23 +57,13 @@ const DEFAULT_RATE = 100;
 const decimals = (record: Record<string, string>) =>
   new Map(Object.entries(record).map(([key, value]) => [key, Decimal.parse(value)]));
 
-/**
- * Screens a submit against the context as it is, at `now` (the message's timestamp, so that a backtest's
- * simulated clock drives the throttle). Pure: returns the denial, if any, and the throttle's window after.
- */
-export function screenSubmit(
+function viewOf(
   context: RiskContext,
   tradingState: TradingState,
-  order: OrderRequest,
   now: number,
   lastPrices: ReadonlyMap<string, Decimal>,
-): Denial | undefined {
-  const throttle = new Throttle(
-    context.limits.submitRatePerSecond ?? DEFAULT_RATE,
-    1000,
-    context.submitWindow,
-  );
-  const view: RiskView = {
+): RiskView {
+  return {
     now,
     tradingState,
     limits: context.limits,
@@ -80,38 +73,71 @@ export function screenSubmit(
     lastPrices,
     openOrders: context.openOrderCount,
     knownOrderIds: { has: (clientOrderId) => context.knownOrderIds[clientOrderId] === true },
-    submitThrottle: throttle,
+    submitThrottle: new Throttle(
+      context.limits.submitRatePerSecond ?? DEFAULT_RATE,
+      1000,
+      context.submitWindow,
+    ),
   };
-  return checkSubmit(order, view);
+}
+
+/**
+ * Screens a submit against the context as it is, at `now` (the message's timestamp, so that a backtest's
+ * simulated clock drives the throttle). Pure but for the throttle's window, which takes the order when it passes.
+ */
+export function screenSubmit(
+  context: RiskContext,
+  tradingState: TradingState,
+  order: OrderRequest,
+  now: number,
+  lastPrices: ReadonlyMap<string, Decimal>,
+): Denial | undefined {
+  return checkSubmit(order, viewOf(context, tradingState, now, lastPrices));
 }
 
 export type RiskEvent = ProtocolEvent<typeof riskProtocol>;
+type ModifyRequest = Extract<RiskEvent, { type: 'modify' }>['payload'];
 
-/** Screens a modify: halted denies it; otherwise the modify throttle and the new price and quantity's form. */
+/** The order as a modify would leave it. */
+export function modifiedOrder(order: OrderRequest, modify: ModifyRequest): OrderRequest {
+  return {
+    ...order,
+    ...(modify.quantity === undefined ? {} : { quantity: modify.quantity }),
+    ...(modify.price === undefined ? {} : { price: modify.price }),
+    ...(modify.triggerPrice === undefined ? {} : { triggerPrice: modify.triggerPrice }),
+  };
+}
+
+/**
+ * Screens a modify: the order must be open here; the order as modified passes the same checks as a submit (but
+ * those that count orders), then the modify throttle.
+ */
 export function screenModify(
   context: RiskContext,
   tradingState: TradingState,
-  modify: Extract<RiskEvent, { type: 'modify' }>['payload'],
+  modify: ModifyRequest,
   now: number,
+  lastPrices: ReadonlyMap<string, Decimal>,
 ): Denial | undefined {
-  if (tradingState === 'HALTED')
-    return { reason: 'TRADING_HALTED', message: 'trading is halted: no submits or modifies' };
-  const spec = context.instruments[modify.instrumentId];
-  if (spec === undefined) {
-    return { reason: 'INSTRUMENT_UNKNOWN', message: `instrument ${modify.instrumentId} is not known` };
+  const order = context.openOrders[modify.clientOrderId];
+  if (order === undefined) {
+    return {
+      reason: 'ORDER_NOT_OPEN',
+      message: `order ${modify.clientOrderId} is not open here (unknown, denied or closed)`,
+    };
   }
-  const instrument = instrumentOf(spec);
-  for (const [field, text] of [
-    ['price', modify.price],
-    ['triggerPrice', modify.triggerPrice],
-  ] as const) {
-    const checked = text === undefined ? undefined : instrument.checkPrice(text, field);
-    if (typeof checked === 'string') {
-      return { reason: field === 'price' ? 'PRICE_INVALID' : 'TRIGGER_PRICE_INVALID', message: checked };
-    }
+  if (order.instrumentId !== modify.instrumentId) {
+    return {
+      reason: 'INSTRUMENT_MISMATCH',
+      message: `order ${modify.clientOrderId} is for ${order.instrumentId}, not ${modify.instrumentId}`,
+    };
   }
-  const quantity = modify.quantity === undefined ? undefined : instrument.checkQuantity(modify.quantity);
-  if (typeof quantity === 'string') return { reason: 'QUANTITY_INVALID', message: quantity };
+  const denial = checkModify(
+    modifiedOrder(order, modify),
+    order,
+    viewOf(context, tradingState, now, lastPrices),
+  );
+  if (denial !== undefined) return denial;
   const throttle = new Throttle(
     context.limits.modifyRatePerSecond ?? DEFAULT_RATE,
     1000,
@@ -169,7 +195,7 @@ export const riskMachine = setup({
         order,
       };
       if (denial) return { knownOrderIds, knownOrderQueue, lastDecision: { ...decision, ...denial } };
-      openOrders[order.clientOrderId] = true;
+      openOrders[order.clientOrderId] = order;
       return {
         submitWindow: context.submitWindow,
         knownOrderIds,
@@ -179,9 +205,15 @@ export const riskMachine = setup({
         lastDecision: decision,
       };
     }),
-    screenModify: assign(({ context, event }, params: { state: TradingState }) => {
+    screenModify: assign(({ context, event, self }, params: { state: TradingState }) => {
       if (event.type !== 'modify') return {};
-      const denial = screenModify(context, params.state, event.payload, event.meta.timestamp);
+      const denial = screenModify(
+        context,
+        params.state,
+        event.payload,
+        event.meta.timestamp,
+        lastPricesOf(self.id),
+      );
       const decision: RiskDecision = {
         kind: 'modify',
         clientOrderId: event.payload.clientOrderId,
@@ -255,9 +287,20 @@ export const riskMachine = setup({
         }),
       }),
     },
+    orderUpdated: {
+      actions: assign(({ context, event }) => {
+        const order = context.openOrders[event.payload.clientOrderId];
+        if (order === undefined) return {};
+        context.openOrders[order.clientOrderId] = modifiedOrder(order, {
+          ...event.payload,
+          instrumentId: order.instrumentId,
+        });
+        return { openOrders: context.openOrders };
+      }),
+    },
     orderClosed: {
       actions: assign(({ context, event }) => {
-        if (context.openOrders[event.payload.clientOrderId] !== true) return {};
+        if (context.openOrders[event.payload.clientOrderId] === undefined) return {};
         delete context.openOrders[event.payload.clientOrderId];
         return { openOrders: context.openOrders, openOrderCount: context.openOrderCount - 1 };
       }),

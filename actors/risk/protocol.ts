@@ -48,6 +48,13 @@ export const riskProtocol = defineProtocol({
     balance: Type.Object({ currency: Type.String({ minLength: 1 }), free: DecimalText }),
     price: Type.Object({ instrumentId: Type.String(), price: DecimalText }),
     orderClosed: Type.Object({ clientOrderId: Type.String() }),
+    /** A modify the venue confirmed: the order's new fields, so that the next modify is checked against them. */
+    orderUpdated: Type.Object({
+      clientOrderId: Type.String(),
+      quantity: Type.Optional(DecimalText),
+      price: Type.Optional(DecimalText),
+      triggerPrice: Type.Optional(DecimalText),
+    }),
     dailyPnl: Type.Object({ pnl: DecimalText }),
     status: Type.Object({}),
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkSubmit, type RiskView } from '../../actors/risk/checks.ts';
+import { checkModify, checkSubmit, type RiskView } from '../../actors/risk/checks.ts';
 import { Throttle } from '../../actors/risk/throttle.ts';
 import { Decimal } from '../../src/domain/decimal.ts';
 import { Instrument } from '../../src/domain/instrument.ts';
@@ -140,5 +140,43 @@ describe('risk checks', () => {
   it('denies when a check throws (fail closed)', () => {
     const broken = view({ limits: { maxNotionalPerOrder: 'lots' } });
     expect(checkSubmit(buy, broken)).toMatchObject({ reason: 'CHECK_FAILED', message: /denied/ });
+  });
+
+  describe('on a modify', () => {
+    const modified = (change: Partial<OrderRequest>, v: RiskView = view()) =>
+      checkModify({ ...buy, ...change }, buy, v)?.reason;
+
+    it('checks the order as the modify leaves it', () => {
+      expect(modified({ quantity: '2' })).toBeUndefined();
+      expect(modified({ quantity: '5.001' })).toBe('NOTIONAL_ABOVE_ORDER_MAX');
+      expect(modified({ price: '20000.001' })).toBe('PRICE_INVALID');
+      expect(modified({ quantity: '5.0001' })).toBe('QUANTITY_INVALID');
+      expect(modified({ quantity: '6', price: '10000.00' })).toBe('POSITION_LIMIT');
+    });
+
+    it('asks the balance only for what the change adds', () => {
+      // 20,000 free: the order already holds its 20,000, so doubling it needs 20,000 more, not 40,000.
+      const tight = view({ freeBalances: new Map([['USDT', Decimal.parse('20000')]]) });
+      expect(modified({ quantity: '2' }, tight)).toBeUndefined();
+      expect(modified({ quantity: '2.001' }, tight)).toBe('INSUFFICIENT_BALANCE');
+      expect(modified({ quantity: '0.5' }, view({ freeBalances: new Map() }))).toBeUndefined();
+    });
+
+    it('does not count the order again: open orders, duplicates and the submit rate do not apply', () => {
+      const full = view({
+        openOrders: 3,
+        knownOrderIds: new Set(['c-1']),
+        submitThrottle: new Throttle(1, 1000, { times: [999_999], start: 0 }),
+      });
+      expect(modified({ quantity: '2' }, full)).toBeUndefined();
+    });
+
+    it('applies the trading state and reduce-only to the modified order', () => {
+      expect(modified({ quantity: '2' }, view({ tradingState: 'HALTED' }))).toBe('TRADING_HALTED');
+      const long = view({ positions: new Map([['BTCUSDT.SIM', Decimal.parse('1')]]) });
+      const sell = { ...buy, side: 'SELL' as const, reduceOnly: true };
+      expect(checkModify({ ...sell, quantity: '0.5' }, sell, long)).toBeUndefined();
+      expect(checkModify({ ...sell, quantity: '1.5' }, sell, long)?.reason).toBe('REDUCE_ONLY');
+    });
   });
 });
