@@ -11,6 +11,7 @@ export interface PortfolioOrder {
   filledQuantity: string;
   price?: string;
   status: string;
+  positionId?: string;
 }
 
 export interface FillReport {
@@ -20,7 +21,15 @@ export interface FillReport {
   commission?: string;
 }
 
+/**
+ * NETTING: one position per instrument, keyed by the instrument id. HEDGING: a position per opening order, keyed
+ * by its position id (the order's `positionId`, or one made from the instrument and the order when it has none),
+ * so that a long and a short in one instrument live side by side.
+ */
+export type OmsType = 'NETTING' | 'HEDGING';
+
 export interface Book {
+  omsType: OmsType;
   instruments: Record<string, InstrumentSpec>;
   positions: Record<string, Position>;
   balances: Balances;
@@ -28,9 +37,9 @@ export interface Book {
   reservations: Record<string, { currency: string; amount: string }>;
 }
 
-/** What changed, for risk and the event sinks. */
+/** What changed, for risk and the event sinks. `quantity` is the instrument's net over its positions. */
 export type BookUpdate =
-  | { kind: 'position'; instrumentId: string; quantity: string }
+  | { kind: 'position'; instrumentId: string; positionId: string; quantity: string; positionQuantity: string }
   | { kind: 'balance'; currency: string; free: string };
 
 export interface BookResult {
@@ -98,6 +107,20 @@ export function onOrderEvent(book: Book, order: PortfolioOrder, eventType: strin
   return { book, updates: [] };
 }
 
+export function positionIdOf(book: Pick<Book, 'omsType'>, order: PortfolioOrder): string {
+  if (book.omsType === 'NETTING') return order.instrumentId;
+  return order.positionId ?? `${order.instrumentId}-${order.clientOrderId}`;
+}
+
+function netQuantity(book: Book, instrumentId: string): Decimal {
+  let net = Decimal.zero();
+  for (const key in book.positions) {
+    const position = book.positions[key] as Position;
+    if (position.instrumentId === instrumentId) net = net.add(Decimal.parse(position.quantity));
+  }
+  return net;
+}
+
 /** A fill: the position moves, cash moves (commission in the quote currency), and the order's lock shrinks. */
 export function onFill(book: Book, order: PortfolioOrder, fill: FillReport): BookResult {
   const instrument = spec(book, order.instrumentId);
@@ -106,8 +129,13 @@ export function onFill(book: Book, order: PortfolioOrder, fill: FillReport): Boo
   const commission =
     fill.commission === undefined ? Decimal.zero() : Decimal.parse(fill.commission, 'commission');
   const buy = order.side === 'BUY';
+  const positionId = positionIdOf(book, order);
+  const held = book.positions[positionId];
+  if (held !== undefined && held.instrumentId !== order.instrumentId) {
+    throw new Error(`position ${positionId} is in ${held.instrumentId}, not ${order.instrumentId}`);
+  }
   const position = applyFill(
-    book.positions[order.instrumentId] ?? flatPosition(order.instrumentId),
+    held ?? flatPosition(order.instrumentId),
     {
       side: order.side,
       quantity: fill.quantity,
@@ -122,7 +150,7 @@ export function onFill(book: Book, order: PortfolioOrder, fill: FillReport): Boo
     instrument.quoteCurrency,
     buy ? notional.add(commission).neg() : notional.sub(commission),
   );
-  let next: Book = { ...book, balances, positions: { ...book.positions, [order.instrumentId]: position } };
+  let next: Book = { ...book, balances, positions: { ...book.positions, [positionId]: position } };
   const filledPart = buy && order.price !== undefined ? Decimal.parse(order.price).mul(quantity) : quantity;
   next =
     order.status === 'FILLED'
@@ -131,7 +159,13 @@ export function onFill(book: Book, order: PortfolioOrder, fill: FillReport): Boo
   return {
     book: next,
     updates: [
-      { kind: 'position', instrumentId: order.instrumentId, quantity: position.quantity },
+      {
+        kind: 'position',
+        instrumentId: order.instrumentId,
+        positionId,
+        quantity: netQuantity(next, order.instrumentId).toString(),
+        positionQuantity: position.quantity,
+      },
       ...balanceUpdates(next, [instrument.baseCurrency, instrument.quoteCurrency]),
     ],
   };

@@ -1,11 +1,21 @@
 import { assign, setup } from 'xstate';
 import type { InstrumentSpec } from '../../src/domain/instrument.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
-import { type Book, type BookResult, type BookUpdate, deposit, onFill, onOrderEvent } from './book.ts';
+import {
+  type Book,
+  type BookResult,
+  type BookUpdate,
+  deposit,
+  type OmsType,
+  onFill,
+  onOrderEvent,
+} from './book.ts';
 import type { portfolioProtocol } from './protocol.ts';
 
 export interface PortfolioInput {
   instruments?: InstrumentSpec[];
+  /** Default NETTING. */
+  omsType?: OmsType;
   /** Told of every position and free balance change, for its checks. Default `risk`. */
   riskId?: string;
   eventSinks?: string[];
@@ -57,6 +67,7 @@ export const portfolioMachine = setup({
 }).createMachine({
   id: 'portfolio',
   context: ({ input }) => ({
+    omsType: input?.omsType ?? 'NETTING',
     instruments: Object.fromEntries((input?.instruments ?? []).map((spec) => [spec.id, spec])),
     positions: {},
     balances: {},

@@ -11,6 +11,7 @@ const OrderShape = Type.Object({
   filledQuantity: DecimalText,
   price: Type.Optional(DecimalText),
   status: Type.String(),
+  positionId: Type.Optional(Type.String()),
 });
 
 /** The portfolio's messages: fills and order events from execution, marks from market data, deposits, queries. */
@@ -36,6 +37,7 @@ export const portfolioProtocol = defineProtocol({
     snapshot: Type.Object({
       positions: Type.Array(
         Type.Object({
+          positionId: Type.String(),
           instrumentId: Type.String(),
           quantity: DecimalText,
           averageOpenPrice: DecimalText,

@@ -39,9 +39,10 @@ export const portfolioActor = defineActor({
       answerSnapshot: ({ context, event }) => {
         const marks = marksOf(io.self);
         io.reply(event.meta, {
-          positions: Object.values(context.positions).map((position) => {
+          positions: Object.entries(context.positions).map(([positionId, position]) => {
             const mark = marks.get(position.instrumentId);
             return {
+              positionId,
               instrumentId: position.instrumentId,
               quantity: position.quantity,
               averageOpenPrice: position.averageOpenPrice,

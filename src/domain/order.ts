@@ -31,6 +31,8 @@ export interface OrderRequest {
   expireTime?: number;
   postOnly?: boolean;
   reduceOnly?: boolean;
+  /** Hedging accounts: the position this order adds to or reduces (a new position when absent). */
+  positionId?: string;
 }
 
 /** An order as execution keeps it: the request (defaults filled in) and where it stands. */
@@ -162,6 +164,7 @@ export function createOrder(request: OrderRequest, instrument: Instrument, now: 
     );
     order.expireTime = request.expireTime as number;
   }
+  if (request.positionId !== undefined) order.positionId = request.positionId;
   need(
     !(order.postOnly && !hasLimitPrice(order.type)),
     `${where}: postOnly applies to orders with a limit price only`,

@@ -22,6 +22,7 @@ export const OrderRequestSchema = Type.Object(
     expireTime: Type.Optional(Type.Number()),
     postOnly: Type.Optional(Type.Boolean()),
     reduceOnly: Type.Optional(Type.Boolean()),
+    positionId: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
   },
   { additionalProperties: false },
 );
