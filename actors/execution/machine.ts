@@ -1,14 +1,17 @@
 import { assign, setup } from 'xstate';
 import type { InstrumentSpec } from '../../src/domain/instrument.ts';
+import type { OrderType } from '../../src/domain/order-types.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
 import {
+  applyTick,
   applyVenueEvent,
   deny,
   type Emission,
-  type Handled,
+  emptyBook,
   type OrderBookState,
   requestChange,
   submit,
+  sweep,
 } from './orders.ts';
 import type { executionProtocol } from './protocol.ts';
 
@@ -18,11 +21,21 @@ export interface ExecutionInput {
   venues?: Record<string, string>;
   /** The adapter for venues not in `venues`. Default `venue-<NAME>`. */
   venueFallback?: string;
+  /** Venue name to the order types it takes; others are emulated. Default MARKET and LIMIT only. */
+  nativeOrderTypes?: Record<string, OrderType[]>;
   riskId?: string;
   portfolioId?: string;
   /** Actors told of every order event (besides the order's strategy, if `notifyStrategies`). */
   orderEventSinks?: string[];
   notifyStrategies?: boolean;
+  /** How often execution looks for unanswered orders; 0 turns its timer off (a script sends checkInFlight). */
+  inFlightCheckMs?: number;
+  /** How long an order waits for its venue's answer before the venue is asked. Default 5000. */
+  inFlightTimeoutMs?: number;
+  /** Queries about one order before it is reported and left alone. Default 3. */
+  maxQueries?: number;
+  /** Closed orders kept in memory for late fills. Default 10,000. */
+  closedRetention?: number;
 }
 
 export interface ExecutionContext extends OrderBookState {
@@ -32,6 +45,7 @@ export interface ExecutionContext extends OrderBookState {
   portfolioId: string | undefined;
   orderEventSinks: string[];
   notifyStrategies: boolean;
+  inFlightCheckMs: number;
   /** What the last message produced: the `emit` effect sends it, and traces show it in the state. */
   outbox: Emission[];
 }
@@ -39,10 +53,9 @@ export interface ExecutionContext extends OrderBookState {
 export type ExecutionEvent = ProtocolEvent<typeof executionProtocol>;
 
 /** Runs a handler; what it cannot do (an unknown order or instrument) becomes a problem report, not a crash. */
-function handled(clientOrderId: string, run: () => Handled): Partial<ExecutionContext> {
+function handled(clientOrderId: string, run: () => Emission[]): Partial<ExecutionContext> {
   try {
-    const result = run();
-    return { orders: result.orders, outbox: result.emissions };
+    return { outbox: run() };
   } catch (error) {
     return { outbox: [{ kind: 'problem', clientOrderId, reason: (error as Error).message }] };
   }
@@ -50,8 +63,9 @@ function handled(clientOrderId: string, run: () => Handled): Partial<ExecutionCo
 
 /**
  * Execution owns every order's state (by the order status table): it records approved and denied orders, sends
- * approved ones, modifies and cancels to the venue's adapter, and applies what venues report. The machine does no
- * I/O: each message's effects are computed into `outbox` and sent by the `emit` action its definition provides.
+ * approved ones, modifies and cancels to the venue's adapter, emulates order types a venue lacks, asks venues
+ * about orders they leave unanswered, and applies what venues report. The machine does no I/O: each message's
+ * effects are computed into `outbox` and sent by the `emit` action its definition provides.
  */
 export const executionMachine = setup({
   types: {
@@ -59,10 +73,18 @@ export const executionMachine = setup({
     events: {} as ExecutionEvent,
     input: {} as ExecutionInput | undefined,
   },
+  delays: {
+    inFlightCheck: ({ context }) => context.inFlightCheckMs,
+  },
+  guards: {
+    timerOff: ({ context }) => context.inFlightCheckMs <= 0,
+  },
   actions: {
     emit: () => undefined,
     answerOrder: () => undefined,
     answerOpenOrders: () => undefined,
+    /** Sends execution a checkInFlight message, so that the sweep runs at the time the message carries. */
+    requestCheck: () => undefined,
     handle: assign(({ context, event }) => {
       const now = event.meta.timestamp;
       switch (event.type) {
@@ -76,16 +98,20 @@ export const executionMachine = setup({
         }
         case 'modifyOrder': {
           const { clientOrderId, instrumentId: _instrument, ...change } = event.payload;
-          return handled(clientOrderId, () => requestChange(context, clientOrderId, 'modify', change));
+          return handled(clientOrderId, () => requestChange(context, clientOrderId, 'modify', change, now));
         }
         case 'cancelOrder':
           return handled(event.payload.clientOrderId, () =>
-            requestChange(context, event.payload.clientOrderId, 'cancel', {}),
+            requestChange(context, event.payload.clientOrderId, 'cancel', {}, now),
           );
         case 'venueEvent':
           return handled(event.payload.clientOrderId, () =>
-            applyVenueEvent(context, event.payload.clientOrderId, event.payload.event),
+            applyVenueEvent(context, event.payload.clientOrderId, event.payload.event, now),
           );
+        case 'marketPrice':
+          return handled('', () => applyTick(context, event.payload, now));
+        case 'checkInFlight':
+          return handled('', () => sweep(context, now));
         case 'modifyDenied': {
           const order = context.orders[event.payload.clientOrderId];
           const reason = event.payload.reason ?? 'denied';
@@ -110,16 +136,33 @@ export const executionMachine = setup({
 }).createMachine({
   id: 'execution',
   context: ({ input }) => ({
-    orders: {},
-    instruments: Object.fromEntries((input?.instruments ?? []).map((spec) => [spec.id, spec])),
+    ...emptyBook(
+      {
+        nativeTypes: input?.nativeOrderTypes ?? {},
+        inFlightTimeoutMs: input?.inFlightTimeoutMs ?? 5000,
+        maxQueries: input?.maxQueries ?? 3,
+        closedRetention: input?.closedRetention ?? 10_000,
+      },
+      input?.instruments,
+    ),
     venues: input?.venues ?? {},
     venueFallback: input?.venueFallback,
     riskId: input?.riskId ?? 'risk',
     portfolioId: input?.portfolioId,
     orderEventSinks: input?.orderEventSinks ?? [],
     notifyStrategies: input?.notifyStrategies ?? true,
+    inFlightCheckMs: input?.inFlightCheckMs ?? 1000,
     outbox: [],
   }),
+  initial: 'watching',
+  states: {
+    // The in-flight timer: a delayed transition, so that it is saved with the state and re-armed on restore.
+    watching: {
+      always: { guard: 'timerOff', target: 'unwatched' },
+      after: { inFlightCheck: { target: 'watching', reenter: true, actions: 'requestCheck' } },
+    },
+    unwatched: {},
+  },
   on: {
     submitOrder: { actions: ['handle', 'emit'] },
     orderDenied: { actions: ['handle', 'emit'] },
@@ -127,6 +170,8 @@ export const executionMachine = setup({
     modifyDenied: { actions: ['handle', 'emit'] },
     cancelOrder: { actions: ['handle', 'emit'] },
     venueEvent: { actions: ['handle', 'emit'] },
+    marketPrice: { actions: ['handle', 'emit'] },
+    checkInFlight: { actions: ['handle', 'emit'] },
     instrument: {
       actions: assign({
         instruments: ({ context, event }) => ({

@@ -7,11 +7,18 @@ import {
   type OrderEvent,
   type OrderRequest,
 } from '../../src/domain/order.ts';
-import { isClosed } from '../../src/domain/order-status.ts';
+import { isClosed, type OrderStatus } from '../../src/domain/order-status.ts';
+import type { OrderType } from '../../src/domain/order-types.ts';
+import { DEFAULT_NATIVE_TYPES, type EmulatedOrder, onTick, type PriceTick } from './emulation.ts';
 
 /** What execution tells others after handling a message: computed here, sent by the actor's effects. */
 export type Emission =
-  | { kind: 'venue'; venue: string; type: 'submit' | 'modify' | 'cancel'; payload: Record<string, unknown> }
+  | {
+      kind: 'venue';
+      venue: string;
+      type: 'submit' | 'modify' | 'cancel' | 'queryOrder';
+      payload: Record<string, unknown>;
+    }
   /** An order event applied (or refused, with the order unchanged): to its strategy, the portfolio, the sinks. */
   | {
       kind: 'orderEvent';
@@ -23,55 +30,123 @@ export type Emission =
   /** A message execution could not act on (an unknown order, an unknown instrument): nothing changed. */
   | { kind: 'problem'; clientOrderId: string; reason: string };
 
-export interface OrderBookState {
-  orders: Record<string, Order>;
-  instruments: Record<string, InstrumentSpec>;
+/** An order sent to a venue and not yet answered: since when, and how often the venue was asked about it. */
+export interface InFlight {
+  status: OrderStatus;
+  since: number;
+  queries: number;
+  /** Set once the venue has left every query unanswered and that was reported. */
+  givenUp?: true;
 }
 
-export interface Handled {
-  orders: Record<string, Order>;
-  emissions: Emission[];
+export interface OrderBookSettings {
+  /** Venue name to the order types it takes natively; the others are emulated here. */
+  nativeTypes: Record<string, OrderType[]>;
+  /** How long an order may wait for its venue's answer before the venue is asked about it. */
+  inFlightTimeoutMs: number;
+  /** After this many unanswered queries, the order is reported as a problem (once) and asked about no more. */
+  maxQueries: number;
+  /** Closed orders kept for late fills and queries; older ones are forgotten (the journal keeps them all). */
+  closedRetention: number;
 }
 
 /**
- * Puts an order into the book in place: order flow must not copy the whole book per order. The machine's assign
- * makes a new context object, which is what marks the state as changed.
+ * The records are updated in place: order flow must not copy the whole book per order. The machine's assign makes
+ * a new context object, which is what marks the state as changed.
  */
-function withOrder(state: OrderBookState, order: Order): Record<string, Order> {
-  state.orders[order.clientOrderId] = order;
-  return state.orders;
+export interface OrderBookState extends OrderBookSettings {
+  orders: Record<string, Order>;
+  instruments: Record<string, InstrumentSpec>;
+  emulated: Record<string, EmulatedOrder>;
+  /** Emulated orders released to their venue, whose venue acknowledgement is expected and not an event. */
+  released: Record<string, true>;
+  inFlight: Record<string, InFlight>;
+  closedQueue: string[];
+}
+
+const IN_FLIGHT: ReadonlySet<OrderStatus> = new Set(['SUBMITTED', 'PENDING_UPDATE', 'PENDING_CANCEL']);
+
+export function emptyBook(settings: OrderBookSettings, instruments: InstrumentSpec[] = []): OrderBookState {
+  return {
+    ...settings,
+    orders: {},
+    instruments: Object.fromEntries(instruments.map((spec) => [spec.id, spec])),
+    emulated: {},
+    released: {},
+    inFlight: {},
+    closedQueue: [],
+  };
+}
+
+/** Records the order's new state: in-flight tracking follows its status, and closed orders beyond retention go. */
+function put(state: OrderBookState, order: Order, now: number): void {
+  const id = order.clientOrderId;
+  const before = state.orders[id];
+  state.orders[id] = order;
+  if (IN_FLIGHT.has(order.status)) {
+    if (state.inFlight[id]?.status !== order.status)
+      state.inFlight[id] = { status: order.status, since: now, queries: 0 };
+  } else if (state.inFlight[id] !== undefined) {
+    delete state.inFlight[id];
+  }
+  if (isClosed(order.status) && (before === undefined || !isClosed(before.status))) {
+    delete state.emulated[id];
+    delete state.released[id];
+    state.closedQueue.push(id);
+    while (state.closedQueue.length > state.closedRetention) {
+      delete state.orders[state.closedQueue.shift() as string];
+    }
+  }
+}
+
+function venueOf(order: Pick<Order, 'instrumentId'>): string {
+  return parseInstrumentId(order.instrumentId).venue;
 }
 
 function refused(order: Order, event: string, reason: string): Emission {
   return { kind: 'orderEvent', order, event: { type: 'Refused', reason, refused: event } };
 }
 
-/** An approved order: created, SUBMITTED, and sent to its venue. */
-export function submit(state: OrderBookState, request: OrderRequest, now: number): Handled {
+/** Applies an event the table must allow (execution's own steps); returns the emission that reports it. */
+function step(state: OrderBookState, order: Order, event: OrderEvent, now: number): [Order, Emission] {
+  const result = applyOrderEvent(order, event);
+  if (result.outcome !== 'applied') throw new Error(result.reason);
+  put(state, result.order, now);
+  return [result.order, { kind: 'orderEvent', order: result.order, event }];
+}
+
+function isNative(state: OrderBookState, order: Order): boolean {
+  if (order.type === 'MARKET' || order.type === 'LIMIT') return true;
+  const native = state.nativeTypes[venueOf(order)] ?? DEFAULT_NATIVE_TYPES;
+  return native.includes(order.type);
+}
+
+/**
+ * An approved order: created and SUBMITTED, then sent to its venue; or, when its venue lacks the order type,
+ * ACCEPTED here and held until the market triggers it (see emulation.ts).
+ */
+export function submit(state: OrderBookState, request: OrderRequest, now: number): Emission[] {
   const spec = state.instruments[request.instrumentId];
   const existing = state.orders[request.clientOrderId];
   if (existing !== undefined) {
-    return {
-      orders: state.orders,
-      emissions: [refused(existing, 'Submitted', `order ${request.clientOrderId} exists already`)],
-    };
+    return [refused(existing, 'Submitted', `order ${request.clientOrderId} exists already`)];
   }
   if (spec === undefined) throw new Error(`instrument ${request.instrumentId} is not known to execution`);
-  const created = createOrder(request, instrumentOf(spec), now);
-  const submitted = applyOrderEvent(created, { type: 'Submitted' });
-  const order = submitted.order;
-  return {
-    orders: withOrder(state, order),
-    emissions: [
-      {
-        kind: 'venue',
-        venue: parseInstrumentId(order.instrumentId).venue,
-        type: 'submit',
-        payload: { order },
-      },
-      { kind: 'orderEvent', order, event: { type: 'Submitted' } },
-    ],
-  };
+  const [submitted, reported] = step(
+    state,
+    createOrder(request, instrumentOf(spec), now),
+    { type: 'Submitted' },
+    now,
+  );
+  if (isNative(state, submitted)) {
+    return [
+      { kind: 'venue', venue: venueOf(submitted), type: 'submit', payload: { order: submitted } },
+      reported,
+    ];
+  }
+  state.emulated[submitted.clientOrderId] = { instrumentId: submitted.instrumentId };
+  const [, accepted] = step(state, submitted, { type: 'Accepted' }, now);
+  return [reported, accepted];
 }
 
 /** The order as asked, unchecked: what is kept of a denied order whose request may be malformed. */
@@ -94,7 +169,7 @@ function rawOrder(request: OrderRequest): Order {
 }
 
 /** A denied order is recorded as DENIED and its strategy told; it never goes to a venue. */
-export function deny(state: OrderBookState, request: OrderRequest, reason: string, now: number): Handled {
+export function deny(state: OrderBookState, request: OrderRequest, reason: string, now: number): Emission[] {
   const spec = state.instruments[request.instrumentId];
   let order: Order;
   try {
@@ -104,56 +179,152 @@ export function deny(state: OrderBookState, request: OrderRequest, reason: strin
     order = rawOrder(request);
   }
   const denied = applyOrderEvent(order, { type: 'Denied', reason }).order;
-  return {
-    orders: withOrder(state, denied),
-    emissions: [{ kind: 'orderEvent', order: denied, event: { type: 'Denied', reason } }],
-  };
+  put(state, denied, now);
+  return [{ kind: 'orderEvent', order: denied, event: { type: 'Denied', reason } }];
 }
 
-/** A modify or cancel: the order goes pending and the venue is asked. */
+export interface ModifyFields {
+  quantity?: string;
+  price?: string;
+  triggerPrice?: string;
+}
+
+/**
+ * A modify or cancel: the order goes pending and the venue is asked. An emulated order that has not been released
+ * is changed here at once, since no venue has it.
+ */
 export function requestChange(
   state: OrderBookState,
   clientOrderId: string,
   change: 'modify' | 'cancel',
-  payload: Record<string, unknown>,
-): Handled {
+  fields: ModifyFields,
+  now: number,
+): Emission[] {
   const order = state.orders[clientOrderId];
-  if (order === undefined) {
-    throw new Error(`no order ${clientOrderId} to ${change}`);
+  if (order === undefined) throw new Error(`no order ${clientOrderId} to ${change}`);
+  const pendingEvent = change === 'modify' ? 'PendingUpdate' : 'PendingCancel';
+  const result = applyOrderEvent(order, { type: pendingEvent });
+  if (result.outcome !== 'applied') return [refused(order, change, result.reason)];
+  put(state, result.order, now);
+  const pending: Emission = { kind: 'orderEvent', order: result.order, event: { type: pendingEvent } };
+  if (state.emulated[clientOrderId] !== undefined) {
+    const done: OrderEvent = change === 'modify' ? { type: 'Updated', ...fields } : { type: 'Canceled' };
+    const [changed, reported] = step(state, result.order, done, now);
+    const emitted: Emission[] = [pending, reported];
+    if (isClosed(changed.status)) emitted.push({ kind: 'closed', clientOrderId });
+    return emitted;
   }
-  const result = applyOrderEvent(order, { type: change === 'modify' ? 'PendingUpdate' : 'PendingCancel' });
-  if (result.outcome !== 'applied') {
-    return { orders: state.orders, emissions: [refused(order, change, result.reason)] };
-  }
-  return {
-    orders: withOrder(state, result.order),
-    emissions: [
-      {
-        kind: 'venue',
-        venue: parseInstrumentId(order.instrumentId).venue,
-        type: change,
-        payload: { clientOrderId, ...payload },
-      },
-      {
-        kind: 'orderEvent',
-        order: result.order,
-        event: { type: change === 'modify' ? 'PendingUpdate' : 'PendingCancel' },
-      },
-    ],
-  };
+  return [
+    {
+      kind: 'venue',
+      venue: venueOf(order),
+      type: change,
+      payload: { clientOrderId, ...fields },
+    },
+    pending,
+  ];
 }
 
 /** A venue's report about an order, applied by the order's state table. */
-export function applyVenueEvent(state: OrderBookState, clientOrderId: string, event: OrderEvent): Handled {
+export function applyVenueEvent(
+  state: OrderBookState,
+  clientOrderId: string,
+  event: OrderEvent,
+  now: number,
+): Emission[] {
   const order = state.orders[clientOrderId];
   if (order === undefined) throw new Error(`venue reported ${event.type} for unknown order ${clientOrderId}`);
+  if (event.type === 'Accepted' && state.released[clientOrderId] !== undefined) {
+    // The venue acknowledges an order emulated here and released: the order was ACCEPTED (then TRIGGERED) already.
+    delete state.released[clientOrderId];
+    if (event.venueOrderId !== undefined) put(state, { ...order, venueOrderId: event.venueOrderId }, now);
+    return [];
+  }
   const result = applyOrderEvent(order, event);
-  if (result.outcome === 'ignored') return { orders: state.orders, emissions: [] };
-  if (result.outcome === 'refused')
-    return { orders: state.orders, emissions: [refused(order, event.type, result.reason)] };
+  if (result.outcome === 'ignored') return [];
+  if (result.outcome === 'refused') return [refused(order, event.type, result.reason)];
+  put(state, result.order, now);
   const emissions: Emission[] = [{ kind: 'orderEvent', order: result.order, event }];
   if (isClosed(result.order.status) && !isClosed(order.status)) {
     emissions.push({ kind: 'closed', clientOrderId });
   }
-  return { orders: withOrder(state, result.order), emissions };
+  return emissions;
+}
+
+/** Whether a tick would change any emulated order: the fast path asks this before waking the machine. */
+export function tickMatters(state: OrderBookState, tick: PriceTick): boolean {
+  for (const id in state.emulated) {
+    const emulated = state.emulated[id] as EmulatedOrder;
+    const order = state.orders[id];
+    if (emulated.instrumentId !== tick.instrumentId || order === undefined) continue;
+    if (onTick(order, emulated, tick).kind !== 'none') return true;
+  }
+  return false;
+}
+
+/** A tick: trailing triggers follow it, and emulated orders it triggers are released to their venue. */
+export function applyTick(state: OrderBookState, tick: PriceTick, now: number): Emission[] {
+  const emissions: Emission[] = [];
+  for (const id in state.emulated) {
+    const emulated = state.emulated[id] as EmulatedOrder;
+    const order = state.orders[id];
+    if (emulated.instrumentId !== tick.instrumentId || order === undefined) continue;
+    const outcome = onTick(order, emulated, tick);
+    if (outcome.kind === 'trail') {
+      emulated.trailingTrigger = outcome.trigger;
+    } else if (outcome.kind === 'release') {
+      let current = order;
+      if (order.type !== 'MARKET_TO_LIMIT') {
+        const [triggered, reported] = step(state, order, { type: 'Triggered' }, now);
+        current = triggered;
+        emissions.push(reported);
+      }
+      delete state.emulated[id];
+      state.released[id] = true;
+      emissions.push({
+        kind: 'venue',
+        venue: venueOf(current),
+        type: 'submit',
+        payload: { order: { ...outcome.release, status: current.status } },
+      });
+    }
+  }
+  return emissions;
+}
+
+/**
+ * The periodic sweep: an order that waited longer than the timeout for its venue's answer is asked about (the
+ * venue's answer comes back as venue events); emulated GTD orders whose time has passed expire.
+ */
+export function sweep(state: OrderBookState, now: number): Emission[] {
+  const emissions: Emission[] = [];
+  for (const id in state.inFlight) {
+    const entry = state.inFlight[id] as InFlight;
+    const order = state.orders[id];
+    if (order === undefined || entry.givenUp || now - entry.since < state.inFlightTimeoutMs) continue;
+    if (entry.queries >= state.maxQueries) {
+      entry.givenUp = true;
+      emissions.push({
+        kind: 'problem',
+        clientOrderId: id,
+        reason: `venue ${venueOf(order)} has not answered about ${order.status} order ${id} after ${entry.queries} queries`,
+      });
+      continue;
+    }
+    entry.queries += 1;
+    entry.since = now;
+    emissions.push({
+      kind: 'venue',
+      venue: venueOf(order),
+      type: 'queryOrder',
+      payload: { clientOrderId: id },
+    });
+  }
+  for (const id in state.emulated) {
+    const order = state.orders[id];
+    if (order?.timeInForce !== 'GTD' || order.expireTime === undefined || order.expireTime > now) continue;
+    const [, reported] = step(state, order, { type: 'Expired' }, now);
+    emissions.push(reported, { kind: 'closed', clientOrderId: id });
+  }
+  return emissions;
 }

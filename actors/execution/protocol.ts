@@ -54,6 +54,15 @@ export const executionProtocol = defineProtocol({
     cancelOrder: Type.Object({ clientOrderId: ClientOrderId }),
     venueEvent: Type.Object({ clientOrderId: ClientOrderId, event: VenueOrderEventSchema }),
     instrument: Type.Object({ spec: InstrumentSpecSchema }),
+    /** Market data for emulated orders: the last price and, when known, the touch. */
+    marketPrice: Type.Object({
+      instrumentId: Type.String({ minLength: 3 }),
+      price: DecimalText,
+      bid: Type.Optional(DecimalText),
+      ask: Type.Optional(DecimalText),
+    }),
+    /** Asks about orders the venue has not answered for too long; sent by execution's own timer (or a script). */
+    checkInFlight: Type.Object({}),
     order: Type.Object({ clientOrderId: ClientOrderId }),
     openOrders: Type.Object({}),
   },

@@ -1,6 +1,8 @@
 import { isOpen } from '../../src/domain/order-status.ts';
 import { defineActor } from '../../src/index.ts';
+import type { PriceTick } from './emulation.ts';
 import { executionMachine } from './machine.ts';
+import { tickMatters } from './orders.ts';
 import { executionProtocol } from './protocol.ts';
 
 /** The execution engine as an actor; a worker hosting it loads this module. */
@@ -8,8 +10,20 @@ export const executionActor = defineActor({
   kind: 'execution',
   protocol: executionProtocol,
   machine: executionMachine,
+  handlers: {
+    // Ticks arrive at market-data rate: only one that changes an emulated order wakes the machine.
+    marketPrice: (message, actor) => {
+      const tick = message.payload as PriceTick;
+      if (tickMatters(actor.snapshot.context, tick)) {
+        actor.send({ type: 'marketPrice', payload: tick, meta: message.meta });
+      }
+    },
+  },
   effects: (io) => ({
     actions: {
+      requestCheck: () => {
+        io.tell(io.self, 'checkInFlight', {});
+      },
       emit: ({ context, event }) => {
         const options = { correlationId: event.meta.correlationId };
         for (const emission of context.outbox) {

@@ -233,4 +233,87 @@ describe('foxtrot script', () => {
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot read script no-such-file.jsonl');
   });
+
+  describe('order types the venue lacks, emulated from market data', () => {
+    const stop = (id: string, side: string, type: string, fields: string) =>
+      `{"submit": {"clientOrderId": "${id}", "strategyId": "s", "instrumentId": "BTCUSDT.SIM", "side": "${side}", "type": "${type}", "quantity": "1"${fields}}}`;
+    const price = (p: string) => `{"price": {"instrumentId": "BTCUSDT.SIM", "price": "${p}"}}`;
+    const sent = (events: Array<Record<string, unknown>>) =>
+      events.filter((e) => e.type === 'submit').map((e) => `${e.clientOrderId}:${e.orderType}@${e.line}`);
+
+    it('holds a stop until the market reaches it, then sends it as a market order', async () => {
+      const events = await run([
+        instrument,
+        '{"deposit": {"currency": "BTC", "amount": "2"}}',
+        price('20000.00'),
+        stop('s-1', 'SELL', 'STOP_MARKET', ', "triggerPrice": "19900.00"'),
+        price('19950.00'),
+        price('19900.00'),
+        venue('s-1', '{"type": "Accepted", "venueOrderId": "V1"}'),
+        venue('s-1', '{"type": "Filled", "tradeId": "T1", "quantity": "1", "price": "19899.00"}'),
+      ]);
+      expect(orderEvents(events, 's-1')).toEqual([
+        'Submitted:SUBMITTED',
+        'Accepted:ACCEPTED',
+        'Triggered:TRIGGERED',
+        'Filled:FILLED',
+      ]);
+      expect(sent(events)).toEqual(['s-1:MARKET@6']);
+    });
+
+    it('trails a trailing stop behind the best price and releases it on the turn', async () => {
+      const events = await run([
+        instrument,
+        '{"deposit": {"currency": "BTC", "amount": "2"}}',
+        price('20000.00'),
+        stop('t-1', 'SELL', 'TRAILING_STOP_MARKET', ', "trailingOffset": "100.00"'),
+        price('20000.00'),
+        price('20300.00'),
+        price('20250.00'),
+        price('20200.00'),
+      ]);
+      // The trigger followed 20,300 to 20,200: the fall to 20,200 releases it, and not the dip to 20,250.
+      expect(sent(events)).toEqual(['t-1:MARKET@8']);
+    });
+
+    it('releases an if-touched limit as a limit, and cancels an unreleased order without the venue', async () => {
+      const events = await run([
+        instrument,
+        '{"deposit": {"currency": "USDT", "amount": "100000"}}',
+        price('20000.00'),
+        stop('l-1', 'BUY', 'LIMIT_IF_TOUCHED', ', "triggerPrice": "19800.00", "price": "19810.00"'),
+        stop('l-2', 'BUY', 'STOP_LIMIT', ', "triggerPrice": "20500.00", "price": "20510.00"'),
+        '{"cancel": {"clientOrderId": "l-2"}}',
+        '{"price": {"instrumentId": "BTCUSDT.SIM", "price": "19850.00", "bid": "19790.00", "ask": "19800.00"}}',
+      ]);
+      expect(sent(events)).toEqual(['l-1:LIMIT@7']);
+      expect(orderEvents(events, 'l-2')).toEqual([
+        'Submitted:SUBMITTED',
+        'Accepted:ACCEPTED',
+        'PendingCancel:PENDING_CANCEL',
+        'Canceled:CANCELED',
+      ]);
+      expect(events.filter((e) => e.type === 'cancel')).toEqual([]);
+    });
+  });
+
+  it('asks the venue about an order it has not answered, then reports it', async () => {
+    const events = await run([
+      instrument,
+      '{"deposit": {"currency": "USDT", "amount": "100000"}}',
+      order('q-1'),
+      order('q-2'),
+      venue('q-2', '{"type": "Accepted"}'),
+      '{"advance": 4999}',
+      '{"advance": 1}',
+      '{"advance": 5000}',
+      '{"advance": 5000}',
+      '{"advance": 5000}',
+    ]);
+    const queries = events.filter((e) => e.type === 'queryOrder').map((e) => `${e.clientOrderId}@${e.line}`);
+    expect(queries).toEqual(['q-1@7', 'q-1@8', 'q-1@9']);
+    const problem = events.find((e) => e.type === 'executionProblem');
+    expect(problem).toMatchObject({ line: 10, clientOrderId: 'q-1' });
+    expect(String(problem?.reason)).toContain('has not answered about SUBMITTED order q-1 after 3 queries');
+  });
 });

@@ -16,7 +16,15 @@ const LINE_SCHEMAS = {
   ),
   limits: riskProtocol.messages.setLimits.properties.limits,
   tradingState: riskProtocol.messages.setTradingState,
-  price: Type.Object({ instrumentId: Type.String(), price: DecimalText }, { additionalProperties: false }),
+  price: Type.Object(
+    {
+      instrumentId: Type.String(),
+      price: DecimalText,
+      bid: Type.Optional(DecimalText),
+      ask: Type.Optional(DecimalText),
+    },
+    { additionalProperties: false },
+  ),
   dailyPnl: Type.Object({ pnl: DecimalText }, { additionalProperties: false }),
   submit: OrderRequestSchema,
   modify: riskProtocol.messages.modify,

@@ -39,9 +39,12 @@ function describe(type: string, payload: unknown): Record<string, unknown> {
       ...(event.refused ? { refused: event.refused } : {}),
     };
   }
-  if (type === 'submit' || type === 'modify' || type === 'cancel') {
-    const request = payload as { order?: { clientOrderId: string }; clientOrderId?: string };
-    return { clientOrderId: request.order?.clientOrderId ?? request.clientOrderId };
+  if (type === 'submit' || type === 'modify' || type === 'cancel' || type === 'queryOrder') {
+    const request = payload as { order?: { clientOrderId: string; type: string }; clientOrderId?: string };
+    return {
+      clientOrderId: request.order?.clientOrderId ?? request.clientOrderId,
+      ...(request.order === undefined ? {} : { orderType: request.order.type }),
+    };
   }
   return payload as Record<string, unknown>;
 }
@@ -81,6 +84,8 @@ export async function runScript(text: string, write: (line: string) => void): Pr
             portfolioId: 'portfolio',
             venueFallback: 'tap',
             notifyStrategies: false,
+            // The script's clock moves only on time and advance lines: those run the in-flight check.
+            inFlightCheckMs: 0,
           }),
         },
         { id: 'risk', start: inline(actors('risk'), 'riskActor', { eventSinks: ['tap'] }) },
@@ -121,9 +126,11 @@ export async function runScript(text: string, write: (line: string) => void): Pr
       switch (parsed.kind) {
         case 'time':
           now = parsed.value as number;
+          execution.tell('checkInFlight', {});
           break;
         case 'advance':
           now += parsed.value as number;
+          execution.tell('checkInFlight', {});
           break;
         case 'instrument': {
           const spec = { spec: value as InstrumentSpec };
@@ -141,10 +148,13 @@ export async function runScript(text: string, write: (line: string) => void): Pr
         case 'tradingState':
           risk.tell('setTradingState', value);
           break;
-        case 'price':
-          risk.tell('price', value);
-          portfolio.tell('mark', value);
+        case 'price': {
+          const { instrumentId, price } = parsed.value as { instrumentId: string; price: string };
+          risk.tell('price', { instrumentId, price });
+          portfolio.tell('mark', { instrumentId, price });
+          execution.tell('marketPrice', value);
           break;
+        }
         case 'dailyPnl':
           risk.tell('dailyPnl', value);
           break;

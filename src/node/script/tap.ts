@@ -16,6 +16,7 @@ export const tapProtocol = defineProtocol({
     submit: report,
     modify: report,
     cancel: report,
+    queryOrder: report,
   },
 });
 
