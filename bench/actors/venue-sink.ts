@@ -14,6 +14,7 @@ export const venueSinkProtocol = defineProtocol({
     submit: Type.Unknown(),
     modify: Type.Unknown(),
     cancel: Type.Unknown(),
+    queryOrder: Type.Unknown(),
     expect: Type.Object({ count: Type.Integer({ minimum: 1 }) }),
   },
   replies: { expect: Type.Object({ received: Type.Integer() }) },

@@ -84,7 +84,12 @@ async function startPipeline(placement: 'inline' | 'worker'): Promise<ActorSyste
       },
       {
         id: 'execution',
-        start: actor('execution', 'executionActor', { instruments: [spec], notifyStrategies: false }),
+        // The sink never answers, so every order stays in flight: asking it about them would measure nothing.
+        start: actor('execution', 'executionActor', {
+          instruments: [spec],
+          notifyStrategies: false,
+          inFlightCheckMs: 0,
+        }),
       },
       { id: 'risk', start: actor('risk', 'riskActor', { instruments: [spec], limits }) },
     ],

@@ -396,7 +396,10 @@ export class Router {
       // A halted endpoint takes nothing: its senders keep what they sent for the next incarnation.
       if (this.halted) return;
       // While it holds sends beyond a window, the endpoint takes no new input: the batch waits, unacknowledged.
-      if (this.paused.length > 0 || this.holding()) {
+      // But for input from a peer it is holding sends for: that peer may itself be waiting for room here, and
+      // two actors flooding each other would otherwise wait on each other for ever.
+      const waitedOn = link.overflowing > 0 && !this.paused.some((entry) => entry.link === link);
+      if (!waitedOn && (this.paused.length > 0 || this.holding())) {
         this.paused.push({ link, firstSeq, envelopes });
         return;
       }

@@ -193,3 +193,31 @@ describe('backpressure between actors', () => {
     }
   });
 });
+
+describe('backpressure in a cycle', () => {
+  it('two actors flooding each other both get through: one that holds for a peer still takes that peer’s input', async () => {
+    const t = await startSystem(
+      [
+        { id: 'a', start: counter() },
+        { id: 'b', start: counter() },
+      ],
+      undefined,
+      { window: 16 },
+    );
+    try {
+      const a = t.system.ref('a', counterProtocol);
+      a.tell('volley', { to: 'b', count: 400 });
+      const done = await waitFor(
+        async () => {
+          const { count } = await a.ask('get', {}, { timeoutMs: 5_000 }).catch(() => ({ count: -1 }));
+          return count === 400 ? count : undefined;
+        },
+        20_000,
+        'all 400 increments back at a',
+      );
+      expect(done).toBe(400);
+    } finally {
+      await t.system.stop();
+    }
+  });
+});
