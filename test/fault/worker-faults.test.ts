@@ -47,3 +47,24 @@ describe('faults that really happen in a worker are detected, and the actor rest
     });
   }
 });
+
+describe('a blocked supervising thread', () => {
+  it('does not blame healthy workers for the heartbeats it could not read', async () => {
+    const t = await startSystem([{ id: 'healthy', start: counter() }]);
+    try {
+      const healthy = t.system.ref('healthy', counterProtocol);
+      healthy.tell('inc', { by: 3 });
+      await expect(healthy.ask('get', {})).resolves.toMatchObject({ count: 3 });
+      // The main thread busy for longer than the heartbeat timeout (1.5 s), as a long GC or inline work can be.
+      const until = Date.now() + 2500;
+      while (Date.now() < until) {
+        // Blocked: the worker's heartbeats queue up unread.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(t.events.filter((e) => e.type === 'child-failed')).toEqual([]);
+      await expect(healthy.ask('get', {})).resolves.toMatchObject({ count: 3 });
+    } finally {
+      await t.system.stop();
+    }
+  });
+});

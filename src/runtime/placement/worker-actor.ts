@@ -359,8 +359,15 @@ export class WorkerActor implements ChildHandle {
   }
 
   private watchHeartbeats(spawned: Spawned): void {
+    let lastCheck = Date.now();
     this.monitor = setInterval(() => {
-      const silentFor = Date.now() - spawned.lastBeat;
+      const now = Date.now();
+      const ownLag = now - lastCheck - this.ctx.heartbeatMs;
+      lastCheck = now;
+      // This thread was blocked itself (a long GC, a busy inline actor): the worker's heartbeats may be waiting
+      // in the port, unread. Judge at the next check, once they have been read.
+      if (ownLag > this.ctx.heartbeatMs) return;
+      const silentFor = now - spawned.lastBeat;
       if (silentFor <= this.ctx.heartbeatTimeoutMs) return;
       this.fail(
         spawned,
