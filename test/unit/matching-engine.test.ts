@@ -70,7 +70,7 @@ describe('the simulated venue’s matching engine', () => {
   it('rejects a post-only order that would take, a duplicate id, a bad price and an unsupported type', () => {
     const venue = engine();
     venue.submit(limit('s1', 'SELL', '1', '100.00'), 0);
-    const reason = (reports: VenueReport[]) => (reports[0]?.event as { reason?: string }).reason;
+    const reason = (reports: VenueReport[]) => (reports[0]?.event as { reason?: string } | undefined)?.reason;
     expect(reason(venue.submit(limit('p', 'BUY', '1', '100.00', { postOnly: true }), 1))).toBe(
       'post-only order would take liquidity',
     );
