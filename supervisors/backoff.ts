@@ -1,15 +1,12 @@
+import { backoffDelay } from '../src/resilience/backoff.ts';
 import type { BackoffOptions } from './child-spec.ts';
 
-/**
- * Exponential backoff with jitter between restarts, like Akka's restartWithBackoff: the delay doubles with each
- * failure from `minMs` up to `maxMs`, gets up to `jitter` of itself added at random, and starts again from `minMs`
- * after `resetAfterMs` without a failure.
- */
-export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number): number {
-  const base = Math.min(options.maxMs, options.minMs * 2 ** attempt);
-  return Math.round(base + base * options.jitter * random());
-}
+export { backoffDelay };
 
+/**
+ * Backoff between restarts, like Akka's restartWithBackoff: exponential with jitter (see backoffDelay), starting
+ * again from `minMs` after `resetAfterMs` without a failure.
+ */
 export class Backoff {
   private attempt = 0;
   private lastFailureAt: number | undefined;

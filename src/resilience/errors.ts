@@ -140,3 +140,41 @@ export function serializeError(error: unknown): SerializedError {
   }
   return { name: 'Error', message: describeError(error) };
 }
+
+/** A circuit breaker refused a call: the service behind it failed too often; retry after `retryAfter` ms. */
+export class CircuitOpenError extends FoxtrotError {
+  constructor(name: string, retryAfter: number) {
+    super('CIRCUIT_OPEN', `circuit '${name}' is open: calls are refused for ${retryAfter} ms more`, {
+      severity: 'warning',
+      recoverable: true,
+      retryAfter,
+      context: { circuit: name },
+    });
+  }
+}
+
+/**
+ * What a venue (or the connection to it) did wrong. `recoverable` errors (a timeout, a disconnect, a rate limit)
+ * are retried; the others (an order the venue refuses) are not.
+ */
+export class VenueError extends FoxtrotError {
+  constructor(
+    venue: string,
+    code:
+      | 'VENUE_TIMEOUT'
+      | 'VENUE_DISCONNECTED'
+      | 'VENUE_RATE_LIMITED'
+      | 'VENUE_REJECTED'
+      | 'VENUE_UNAVAILABLE',
+    message: string,
+    options: { retryAfter?: number; context?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(code, `venue ${venue}: ${message}`, {
+      severity: code === 'VENUE_REJECTED' ? 'warning' : 'error',
+      recoverable: code !== 'VENUE_REJECTED',
+      ...(options.retryAfter === undefined ? {} : { retryAfter: options.retryAfter }),
+      context: { venue, ...options.context },
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
+  }
+}
