@@ -8,6 +8,13 @@ import { PendingAsks } from './pending-asks.ts';
 import type { ProgressBoard } from './progress-board.ts';
 import { actorOf, REJECTED_TYPE, REPLY_TYPE, type RejectionPayload } from './wire.ts';
 
+/**
+ * How long a paused endpoint waits for any acknowledgement before it takes a batch anyway. Actors that send to
+ * each other in a circle (risk -> execution -> portfolio -> risk) can each hold for the next and pause: no ack
+ * would ever come. Taking one batch per interval keeps them moving, and memory grows by at most one batch each.
+ */
+const STALL_MS = 20;
+
 /** Something in this thread that takes envelopes: an actor cell, or an inline actor's mailbox. */
 export interface LocalTarget {
   accept(envelope: Envelope): void;
@@ -87,6 +94,8 @@ export class Router {
   private readonly paused: Array<{ link: Link; firstSeq: number; envelopes: readonly unknown[] }> = [];
   private linkChanges = 0;
   private halted = false;
+  private stallTimer: ReturnType<typeof setTimeout> | undefined;
+  private ackedWhilePaused = false;
   private sentCount = 0;
   private receivedCount = 0;
   private rejectionsReceived = 0;
@@ -181,6 +190,7 @@ export class Router {
   /** Stops all traffic at once: what this turn produced is discarded, as the endpoint is failing. */
   halt(): void {
     this.halted = true;
+    if (this.stallTimer !== undefined) clearTimeout(this.stallTimer);
   }
 
   /**
@@ -193,7 +203,7 @@ export class Router {
     const target = actorOf(envelope.to);
     let status: SendStatus;
     if (this.locals.has(target) || this.asks.has(envelope.to)) {
-      status = this.enqueueLocal(envelope);
+      status = this.enqueueLocal(envelope, hold);
     } else {
       const link = this.routes.get(target);
       if (link === undefined) status = this.sendUnrouted(envelope, target, hold);
@@ -358,10 +368,12 @@ export class Router {
     }
   }
 
-  private enqueueLocal(envelope: Envelope): SendStatus {
-    if (this.localQueue.length >= this.options.window * Math.max(1, this.locals.size)) return 'full';
+  /** A local mailbox beyond its bound refuses outside senders, but takes an actor's sends (it cannot wait). */
+  private enqueueLocal(envelope: Envelope, hold: boolean): SendStatus {
+    const full = this.localQueue.length >= this.options.window * Math.max(1, this.locals.size);
+    if (full && !hold) return 'full';
     this.localQueue.push(envelope);
-    return 'sent';
+    return full ? 'held' : 'sent';
   }
 
   private sendUnrouted(envelope: Envelope, target: string, hold: boolean): SendStatus {
@@ -401,6 +413,7 @@ export class Router {
       const waitedOn = link.overflowing > 0 && !this.paused.some((entry) => entry.link === link);
       if (!waitedOn && (this.paused.length > 0 || this.holding())) {
         this.paused.push({ link, firstSeq, envelopes });
+        this.watchStall();
         return;
       }
       this.takeBatch(link, firstSeq, envelopes);
@@ -409,6 +422,7 @@ export class Router {
       this.options.log.warn({ link: link.name, reason }, 'invalid message on link');
     },
     onAcked: () => {
+      this.ackedWhilePaused = true;
       // Room again: held sends moved into the window go out at the next commit, and paused input resumes.
       this.scheduleCommit();
       while (this.paused.length > 0 && !this.holding() && !this.halted) {
@@ -419,6 +433,21 @@ export class Router {
       for (const wake of this.writableWaiters.splice(0)) wake();
     },
   };
+
+  private watchStall(): void {
+    if (this.stallTimer !== undefined) return;
+    this.ackedWhilePaused = false;
+    this.stallTimer = setTimeout(() => {
+      this.stallTimer = undefined;
+      if (this.halted || this.paused.length === 0) return;
+      if (!this.ackedWhilePaused) {
+        const next = this.paused.shift();
+        if (next) this.takeBatch(next.link, next.firstSeq, next.envelopes);
+      }
+      if (this.paused.length > 0) this.watchStall();
+    }, STALL_MS);
+    this.stallTimer.unref?.();
+  }
 
   private holding(): boolean {
     for (const link of this.links.values()) if (link.overflowing > 0) return true;

@@ -220,4 +220,53 @@ describe('backpressure in a cycle', () => {
       await t.system.stop();
     }
   });
+
+  it('three actors in a circle, each flooding the next, all get through', async () => {
+    const t = await startSystem(
+      [
+        { id: 'a', start: counter() },
+        { id: 'b', start: counter() },
+        { id: 'c', start: counter() },
+      ],
+      undefined,
+      { window: 16 },
+    );
+    try {
+      const a = t.system.ref('a', counterProtocol);
+      a.tell('circle', { route: ['b', 'c', 'a'], count: 400 });
+      const done = await waitFor(
+        async () => {
+          const { count } = await a.ask('get', {}, { timeoutMs: 5_000 }).catch(() => ({ count: -1 }));
+          return count === 400 ? count : undefined;
+        },
+        20_000,
+        'all 400 passes around the circle',
+      );
+      expect(done).toBe(400);
+    } finally {
+      await t.system.stop();
+    }
+  });
+
+  it('an inline actor sending far beyond its mailbox bound in one turn loses nothing', async () => {
+    const t = await startSystem(
+      [
+        { id: 'producer', start: counter({ placement: 'inline', persist: false }) },
+        { id: 'consumer', start: counter({ placement: 'inline', persist: false }) },
+      ],
+      undefined,
+      { window: 16 },
+    );
+    try {
+      t.system.ref('producer', counterProtocol).tell('burst', { to: 'consumer', count: 500 });
+      const consumer = t.system.ref('consumer', counterProtocol);
+      await waitFor(
+        async () => (await consumer.ask('get', {})).count === 500,
+        10_000,
+        'all 500 at the consumer',
+      );
+    } finally {
+      await t.system.stop();
+    }
+  });
 });
