@@ -33,7 +33,10 @@ export interface Book {
   instruments: Record<string, InstrumentSpec>;
   positions: Record<string, Position>;
   balances: Balances;
-  /** What each open order holds locked: its currency and the amount still locked. */
+  /**
+   * What each open order holds locked: its currency and the amount still locked. Updated in place: order flow
+   * must not copy a record of every open order per order (the machine's assign marks the state as changed).
+   */
   reservations: Record<string, { currency: string; amount: string }>;
 }
 
@@ -74,7 +77,7 @@ function release(book: Book, clientOrderId: string, amount?: Decimal): Book {
   const held = Decimal.parse(reservation.amount);
   const released = amount === undefined || amount.gt(held) ? held : amount;
   const left = held.sub(released);
-  const reservations = { ...book.reservations };
+  const reservations = book.reservations;
   if (left.sign <= 0) delete reservations[clientOrderId];
   else reservations[clientOrderId] = { ...reservation, amount: left.toString() };
   return { ...book, reservations, balances: lock(book.balances, reservation.currency, released.neg()) };
@@ -92,11 +95,8 @@ export function onOrderEvent(book: Book, order: PortfolioOrder, eventType: strin
     if (buy && order.price === undefined) return { book, updates: [] };
     const currency = buy ? instrument.quoteCurrency : instrument.baseCurrency;
     const amount = buy ? Decimal.parse(order.price as string).mul(remaining) : remaining;
-    const next: Book = {
-      ...book,
-      balances: lock(book.balances, currency, amount),
-      reservations: { ...book.reservations, [order.clientOrderId]: { currency, amount: amount.toString() } },
-    };
+    book.reservations[order.clientOrderId] = { currency, amount: amount.toString() };
+    const next: Book = { ...book, balances: lock(book.balances, currency, amount) };
     return { book: next, updates: balanceUpdates(next, [currency]) };
   }
   if (CLOSED.has(order.status) && eventType !== 'Filled') {

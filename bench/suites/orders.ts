@@ -1,3 +1,4 @@
+import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { checkSubmit } from '../../actors/risk/checks.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import { Throttle } from '../../actors/risk/throttle.ts';
@@ -89,15 +90,25 @@ async function startPipeline(placement: 'inline' | 'worker'): Promise<ActorSyste
           instruments: [spec],
           notifyStrategies: false,
           inFlightCheckMs: 0,
+          orderEventSinks: ['portfolio'],
+          portfolioId: 'portfolio',
         }),
+      },
+      {
+        id: 'portfolio',
+        start: actor('portfolio', 'portfolioActor', { instruments: [spec], riskId: 'risk' }),
       },
       { id: 'risk', start: actor('risk', 'riskActor', { instruments: [spec], limits }) },
     ],
   });
-  const risk = system.ref('risk', riskProtocol);
-  risk.tell('balance', { currency: 'USDT', free: '1000000000' });
-  risk.tell('balance', { currency: 'BTC', free: '1000000' });
-  await risk.ask('status', {});
+  // The portfolio locks what each order may spend and tells risk the free balances: fund it for every round.
+  const portfolio = system.ref('portfolio', portfolioProtocol);
+  portfolio.tell('deposit', { currency: 'USDT', amount: '1000000000000' });
+  portfolio.tell('deposit', { currency: 'BTC', amount: '1000000000' });
+  await portfolio.ask('snapshot', {});
+  // The balances travel portfolio -> risk on their own link: give them time to land before the first order.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await system.ref('risk', riskProtocol).ask('status', {});
   return system;
 }
 
@@ -117,7 +128,7 @@ async function throughActors(system: ActorSystem, batch: OrderRequest[]): Promis
 export const ordersBench = defineBench({
   name: 'orders',
   description:
-    'Orders through risk (every pre-trade check) and execution (order state table) to the venue: actors in ' +
+    'Orders through risk (every pre-trade check), execution (order state table) to the venue and the portfolio (balance locks, told back to risk): actors in ' +
     'worker threads and inline, against the same steps as plain function calls in one thread.',
   baseline: 'plain-functions',
   metrics: { rate: { unit: 'orders/s', better: 'higher' } },
@@ -136,7 +147,7 @@ export const ordersBench = defineBench({
   },
   targets: [
     {
-      description: 'orders through risk -> execution across worker threads >= 50,000/s',
+      description: 'orders through risk -> execution -> portfolio across worker threads >= 50,000/s',
       variant: 'actors-workers',
       metric: 'rate',
       check: (value) => value >= 50_000,
