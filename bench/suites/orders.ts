@@ -1,3 +1,4 @@
+import { type Book, deposit, onOrderEvent } from '../../actors/portfolio/book.ts';
 import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { checkSubmit } from '../../actors/risk/checks.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
@@ -33,11 +34,20 @@ function orders(count: number): OrderRequest[] {
   }));
 }
 
-/** The same checks, order creation and status changes with plain function calls in one thread. */
+/** The same checks, order creation, status changes and balance locks with plain function calls in one thread. */
 function plainPipeline(batch: OrderRequest[]): number {
   const instrument = new Instrument(spec);
   const known = new Set<string>();
   const book = new Map<string, Order>();
+  let portfolio: Book = {
+    omsType: 'NETTING',
+    instruments: { [spec.id]: spec },
+    positions: {},
+    balances: {},
+    reservations: {},
+  };
+  portfolio = deposit(portfolio, 'USDT', '1000000000000').book;
+  portfolio = deposit(portfolio, 'BTC', '1000000000').book;
   const throttle = new Throttle(limits.submitRatePerSecond, 1000);
   const started = performance.now();
   for (const request of batch) {
@@ -60,6 +70,7 @@ function plainPipeline(batch: OrderRequest[]): number {
     if (denial) throw new Error(`baseline denied an order: ${denial.message}`);
     const order = applyOrderEvent(createOrder(request, instrument, Date.now()), { type: 'Submitted' }).order;
     book.set(order.clientOrderId, order);
+    portfolio = onOrderEvent(portfolio, order, 'Submitted').book;
   }
   return batch.length / ((performance.now() - started) / 1000);
 }
