@@ -317,7 +317,14 @@ export function sweep(state: OrderBookState, now: number): Emission[] {
       kind: 'venue',
       venue: venueOf(order),
       type: 'queryOrder',
-      payload: { clientOrderId: id },
+      // What execution believes, so that the adapter can tell which of the venue's facts are news to it.
+      payload: {
+        clientOrderId: id,
+        instrumentId: order.instrumentId,
+        status: order.status,
+        quantity: order.quantity,
+        ...(order.price === undefined ? {} : { price: order.price }),
+      },
     });
   }
   for (const id in state.emulated) {
