@@ -42,7 +42,11 @@ describe('execution in a worker, with a venue that does not answer', () => {
     execution.tell('submitOrder', { order: btcOrder('f-1') });
     const queries = async () => (await venue.ask('recorded', {})).filter((m) => m.type === 'queryOrder');
     await waitFor(async () => (await queries()).length >= 1, 5000, 'a query about f-1');
-    expect((await queries())[0]?.payload).toEqual({ clientOrderId: 'f-1' });
+    expect((await queries())[0]?.payload).toMatchObject({
+      clientOrderId: 'f-1',
+      status: 'SUBMITTED',
+      instrumentId: 'BTCUSDT.SIM',
+    });
     execution.tell('venueEvent', { clientOrderId: 'f-1', event: { type: 'Accepted' } });
     await waitFor(async () => {
       const reply = await execution.ask('order', { clientOrderId: 'f-1' });
