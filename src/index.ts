@@ -47,4 +47,5 @@ export {
 } from './runtime/protocol.ts';
 export { InMemorySnapshotStore, type SnapshotStore } from './runtime/snapshot-store.ts';
 export { type ActorChildSpec, ActorSystem, type ActorSystemOptions } from './runtime/system.ts';
+export { INJECTED_FAULTS, type InjectedFault } from './runtime/worker/fault-injection.ts';
 export type { StoredActorState, WorkerView } from './runtime/worker/protocol.ts';

@@ -12,6 +12,7 @@ import type { InspectionRecord } from './inspection.ts';
 import type { Protocol } from './protocol.ts';
 import { Router, type RouterStats } from './router.ts';
 import { InMemorySnapshotStore, type SnapshotStore } from './snapshot-store.ts';
+import type { InjectedFault } from './worker/fault-injection.ts';
 import type { StoredActorState } from './worker/protocol.ts';
 
 export interface ActorSystemOptions {
@@ -135,6 +136,11 @@ export class ActorSystem {
   /** Round trip to an actor over the control plane, in ms (0 for an inline actor). */
   ping(id: string): Promise<number> {
     return this.child(id).ping();
+  }
+
+  /** Makes a worker actor fail on purpose (throw, exit, hang, run out of memory), for chaos runs and fault tests. */
+  injectFault(id: string, fault: InjectedFault): Promise<void> {
+    return this.child(id).injectFault(fault);
   }
 
   /** The actor's current state as it would be saved: machine snapshot, pending timers, endpoint progress. */

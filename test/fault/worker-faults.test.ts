@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FailureKind } from '../../src/index.ts';
+import type { FailureKind, InjectedFault } from '../../src/index.ts';
 import { counterProtocol } from '../fixtures/counter.ts';
 import { counter, startSystem, waitFor } from '../support/system.ts';
 
@@ -63,6 +63,48 @@ describe('a blocked supervising thread', () => {
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(t.events.filter((e) => e.type === 'child-failed')).toEqual([]);
       await expect(healthy.ask('get', {})).resolves.toMatchObject({ count: 3 });
+    } finally {
+      await t.system.stop();
+    }
+  });
+});
+
+describe('faults injected from outside (chaos runs) are real failures of the worker', () => {
+  const injected: Array<{ fault: InjectedFault; kind: FailureKind }> = [
+    { fault: 'throw', kind: 'uncaught-error' },
+    { fault: 'exit', kind: 'exited' },
+    { fault: 'hang', kind: 'heartbeat' },
+    { fault: 'memory', kind: 'resource-limits' },
+  ];
+  for (const { fault, kind } of injected) {
+    it(`${fault} -> ${kind}, and the actor comes back with its state`, async () => {
+      const t = await startSystem([
+        { id: 'victim', start: counter({ resourceLimits: { maxOldGenerationSizeMb: 48 } }) },
+      ]);
+      try {
+        const victim = t.system.ref('victim', counterProtocol);
+        victim.tell('inc', { by: 5 });
+        await expect(victim.ask('get', {})).resolves.toMatchObject({ count: 5 });
+        await t.system.injectFault('victim', fault);
+        await waitFor(
+          () => t.events.some((e) => e.type === 'child-restarted' && e.child === 'victim'),
+          15_000,
+        );
+        expect(t.events.find((e) => e.type === 'child-failed')).toMatchObject({
+          child: 'victim',
+          reason: { type: 'failure', kind },
+        });
+        await expect(victim.ask('get', {})).resolves.toMatchObject({ count: 5 });
+      } finally {
+        await t.system.stop();
+      }
+    });
+  }
+
+  it('is refused for an inline actor, which shares its thread with others', async () => {
+    const t = await startSystem([{ id: 'inline', start: counter({ placement: 'inline' }) }]);
+    try {
+      await expect(t.system.injectFault('inline', 'throw')).rejects.toThrow(/runs inline/);
     } finally {
       await t.system.stop();
     }

@@ -10,6 +10,7 @@ import type { ActorStart } from '../actor-start.ts';
 import { toCloneable } from '../cloneable.ts';
 import type { Envelope } from '../envelope.ts';
 import type { LocalTarget } from '../router.ts';
+import type { InjectedFault } from '../worker/fault-injection.ts';
 import type { StoredActorState } from '../worker/protocol.ts';
 import type { PlacementContext } from './context.ts';
 import { exitOfOutput, failure } from './exit-reasons.ts';
@@ -125,6 +126,12 @@ export class InlineActor implements ChildHandle, LocalTarget {
   async ping(): Promise<number> {
     if (this.cell === undefined) throw new Error(`actor '${this.id}' is not running`);
     return 0;
+  }
+
+  async injectFault(_fault: InjectedFault): Promise<void> {
+    throw new Error(
+      `actor '${this.id}' runs inline: only an actor in its own worker can be made to fail alone`,
+    );
   }
 
   async snapshot(): Promise<StoredActorState> {

@@ -10,6 +10,7 @@ import { incarnationId } from '../ids.ts';
 import { ProgressBoard } from '../progress-board.ts';
 import { withTimeout } from '../timeout.ts';
 import { nodeEndpoint } from '../worker/comlink-endpoint.ts';
+import type { InjectedFault } from '../worker/fault-injection.ts';
 import {
   explainWorkerEvent,
   isWorkerEvent,
@@ -169,6 +170,14 @@ export class WorkerActor implements ChildHandle {
     const started = performance.now();
     await this.current.control.ping();
     return performance.now() - started;
+  }
+
+  /** Makes the actor's worker fail on purpose; the failure then goes through supervision like any other. */
+  async injectFault(fault: InjectedFault): Promise<void> {
+    if (this.current === undefined || this.phase !== 'running') {
+      throw new Error(`actor '${this.id}' is not running (${this.phase})`);
+    }
+    await this.current.control.injectFault(fault);
   }
 
   async snapshot(): Promise<StoredActorState> {

@@ -11,6 +11,7 @@ import type { InspectionRecord } from '../inspection.ts';
 import { ProgressBoard } from '../progress-board.ts';
 import { Router } from '../router.ts';
 import { nodeEndpoint } from './comlink-endpoint.ts';
+import { injectFault, isInjectedFault } from './fault-injection.ts';
 import type { StoredActorState, WorkerControl, WorkerEvent, WorkerInit, WorkerView } from './protocol.ts';
 
 /*
@@ -171,6 +172,11 @@ const control: WorkerControl = {
 
   async ping() {
     return Date.now();
+  },
+
+  async injectFault(fault) {
+    if (!isInjectedFault(fault)) throw new Error(`unknown fault '${String(fault)}'`);
+    injectFault(fault);
   },
 
   attachLink(name, port, peerKey, actorIds) {

@@ -6,6 +6,7 @@ import type { ActorView, PersistedActorState } from '../actor-cell.ts';
 import type { DeadLetter } from '../dead-letters.ts';
 import { type InspectionRecord, InspectionRecordSchema } from '../inspection.ts';
 import type { OutgoingState, RouterStats } from '../router.ts';
+import type { InjectedFault } from './fault-injection.ts';
 
 /**
  * An actor's state as saved between incarnations: the machine and its timers, and the endpoint's progress: what
@@ -55,6 +56,8 @@ export interface WorkerControl {
   snapshot(): Promise<StoredActorState>;
   inspect(): Promise<WorkerView>;
   ping(): Promise<number>;
+  /** Makes the worker fail on purpose (chaos and fault tests). */
+  injectFault(fault: InjectedFault): Promise<void>;
   attachLink(name: string, port: MessagePort, peerKey: string, actorIds: string[]): void;
   routeVia(actorId: string, linkName: string): void;
   routeFailed(actorId: string, reason: string): void;
