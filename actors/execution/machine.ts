@@ -83,6 +83,7 @@ export const executionMachine = setup({
     emit: () => undefined,
     answerOrder: () => undefined,
     answerOpenOrders: () => undefined,
+    answerStats: () => undefined,
     /** Sends execution a checkInFlight message, so that the sweep runs at the time the message carries. */
     requestCheck: () => undefined,
     handle: assign(({ context, event }) => {
@@ -182,5 +183,6 @@ export const executionMachine = setup({
     },
     order: { actions: 'answerOrder' },
     openOrders: { actions: 'answerOpenOrders' },
+    stats: { actions: 'answerStats' },
   },
 });

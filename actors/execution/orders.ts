@@ -62,6 +62,15 @@ export interface OrderBookState extends OrderBookSettings {
   released: Record<string, true>;
   inFlight: Record<string, InFlight>;
   closedQueue: string[];
+  /** Running totals since start, for the node's status line. */
+  counts: OrderCounts;
+}
+
+export interface OrderCounts {
+  orders: number;
+  fills: number;
+  denied: number;
+  rejected: number;
 }
 
 const IN_FLIGHT: ReadonlySet<OrderStatus> = new Set(['SUBMITTED', 'PENDING_UPDATE', 'PENDING_CANCEL']);
@@ -75,6 +84,7 @@ export function emptyBook(settings: OrderBookSettings, instruments: InstrumentSp
     released: {},
     inFlight: {},
     closedQueue: [],
+    counts: { orders: 0, fills: 0, denied: 0, rejected: 0 },
   };
 }
 
@@ -83,6 +93,7 @@ function put(state: OrderBookState, order: Order, now: number): void {
   const id = order.clientOrderId;
   const before = state.orders[id];
   state.orders[id] = order;
+  count(state.counts, before, order);
   if (IN_FLIGHT.has(order.status)) {
     if (state.inFlight[id]?.status !== order.status)
       state.inFlight[id] = { status: order.status, since: now, queries: 0 };
@@ -96,6 +107,19 @@ function put(state: OrderBookState, order: Order, now: number): void {
     while (state.closedQueue.length > state.closedRetention) {
       delete state.orders[state.closedQueue.shift() as string];
     }
+  }
+}
+
+function count(counts: OrderCounts, before: Order | undefined, after: Order): void {
+  if (before === undefined) counts.orders += 1;
+  const filled =
+    before === undefined
+      ? /[1-9]/.test(after.filledQuantity)
+      : after.filledQuantity !== before.filledQuantity;
+  if (filled) counts.fills += 1;
+  if (after.status !== before?.status) {
+    if (after.status === 'DENIED') counts.denied += 1;
+    else if (after.status === 'REJECTED') counts.rejected += 1;
   }
 }
 

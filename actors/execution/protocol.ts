@@ -65,6 +65,7 @@ export const executionProtocol = defineProtocol({
     checkInFlight: Type.Object({}),
     order: Type.Object({ clientOrderId: ClientOrderId }),
     openOrders: Type.Object({}),
+    stats: Type.Object({}),
   },
   replies: {
     order: Type.Union([
@@ -72,5 +73,13 @@ export const executionProtocol = defineProtocol({
       Type.Object({ found: Type.Literal(true), order: Type.Unknown() }),
     ]),
     openOrders: Type.Array(Type.Unknown()),
+    stats: Type.Object({
+      orders: Type.Integer(),
+      fills: Type.Integer(),
+      denied: Type.Integer(),
+      rejected: Type.Integer(),
+      open: Type.Integer(),
+      inFlight: Type.Integer(),
+    }),
   },
 });

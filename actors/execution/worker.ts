@@ -1,4 +1,4 @@
-import { isOpen } from '../../src/domain/order-status.ts';
+import { isClosed, isOpen, type OrderStatus } from '../../src/domain/order-status.ts';
 import { defineActor } from '../../src/index.ts';
 import type { PriceTick } from './emulation.ts';
 import { executionMachine } from './machine.ts';
@@ -82,6 +82,12 @@ export const executionActor = defineActor({
             (order) => isOpen(order.status) || order.status === 'SUBMITTED',
           ),
         );
+      },
+      answerStats: ({ context, event }) => {
+        let open = 0;
+        for (const id in context.orders)
+          if (!isClosed((context.orders[id] as { status: OrderStatus }).status)) open += 1;
+        io.reply(event.meta, { ...context.counts, open, inFlight: Object.keys(context.inFlight).length });
       },
     },
   }),

@@ -21,4 +21,17 @@ describe("execution's order book", () => {
     applyVenueEvent(book, 'open', { type: 'Accepted' }, 5);
     expect(book.inFlight.open).toBeUndefined();
   });
+
+  it('counts orders, fills, denials and rejections as they happen, not as they are retained', () => {
+    const book = emptyBook(settings, [btcSpec]);
+    submit(book, btcOrder('f'), 0);
+    applyVenueEvent(book, 'f', { type: 'Accepted' }, 1);
+    applyVenueEvent(book, 'f', { type: 'Filled', tradeId: 't1', quantity: '0.4', price: '20000' }, 2);
+    applyVenueEvent(book, 'f', { type: 'Filled', tradeId: 't1', quantity: '0.4', price: '20000' }, 3);
+    applyVenueEvent(book, 'f', { type: 'Filled', tradeId: 't2', quantity: '0.6', price: '20000' }, 4);
+    submit(book, btcOrder('r'), 5);
+    applyVenueEvent(book, 'r', { type: 'Rejected', reason: 'no' }, 6);
+    for (const id of ['d1', 'd2', 'd3']) deny(book, btcOrder(id), 'test', 7);
+    expect(book.counts).toEqual({ orders: 5, fills: 2, denied: 3, rejected: 1 });
+  });
 });
