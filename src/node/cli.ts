@@ -1,64 +1,105 @@
-import { parseArgs } from 'node:util';
-import { ValidationError } from '../resilience/errors.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
-export interface NodeOptions {
-  /** Stop after this many seconds; run until a signal when undefined. */
-  durationS: number | undefined;
-  /** Crash the pulse actor every this many seconds, to watch the supervisor restart it. */
-  crashEveryS: number | undefined;
-  /** How often the pulse beats. */
-  pulseMs: number;
-  help: boolean;
+/** `foxtrot run`'s flags, each also read from an environment variable (the flag wins). */
+export interface RunOptions {
+  config?: string;
+  data?: string;
+  duration?: number;
+  logLevel?: string;
+  log?: string;
+  adminPort?: number;
+  chaos?: boolean;
 }
 
-export const USAGE = `Usage: npm start -- [options]
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-Runs a Foxtrot node on embedded defaults. Until the trading actors land, the node runs a demo supervision tree
-(a pulse actor beating on a timer into a tally actor), each actor in its own worker thread.
-
-Options:
-  --duration <seconds>     stop after this long (default: run until SIGINT/SIGTERM)
-  --crash-every <seconds>  crash the pulse actor this often, to watch it restart with its state
-  --pulse-ms <ms>          beat period of the pulse actor (default 100)
-  -h, --help               show this help`;
-
-function positive(flag: string, raw: string | undefined, integer: boolean): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new ValidationError(
-      `--${flag}: expected a positive ${integer ? 'integer' : 'number'}, got '${raw}'`,
-    );
-  }
-  return value;
-}
-
-export function parseNodeArgs(argv: readonly string[]): NodeOptions {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new ValidationError((error as Error).message);
-  }
-  const { values } = parsed;
-  return {
-    durationS: positive('duration', values.duration, false),
-    crashEveryS: positive('crash-every', values['crash-every'], false),
-    pulseMs: positive('pulse-ms', values['pulse-ms'], true) ?? 100,
-    help: values.help ?? false,
+function number(flag: string, check: (value: number) => boolean, expected: string) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value) || !check(value)) {
+      throw new InvalidArgumentError(`${flag} expects ${expected}, got '${raw}'`);
+    }
+    return value;
   };
 }
 
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      duration: { type: 'string' },
-      'crash-every': { type: 'string' },
-      'pulse-ms': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+/** The config's overrides that the flags make, in the config's own shape. */
+export function overridesOf(options: RunOptions): Record<string, unknown> {
+  const node: Record<string, unknown> = {};
+  if (options.data !== undefined) node.dataDir = options.data;
+  if (options.duration !== undefined) node.durationS = options.duration;
+  const log: Record<string, unknown> = {};
+  if (options.logLevel !== undefined) log.level = options.logLevel;
+  if (options.log !== undefined) log.destination = options.log;
+  return {
+    ...(Object.keys(node).length > 0 ? { node } : {}),
+    ...(Object.keys(log).length > 0 ? { log } : {}),
+    ...(options.adminPort === undefined ? {} : { admin: { port: options.adminPort } }),
+    ...(options.chaos ? { chaos: { enabled: true } } : {}),
+  };
+}
+
+export interface CommandHandlers {
+  run(options: RunOptions): Promise<number>;
+  script(file: string): Promise<number>;
+}
+
+/**
+ * The `foxtrot` command line. Handlers return the exit code; commander's own errors (an unknown flag, a bad
+ * value) are written with the usage and exit 2.
+ */
+export function buildProgram(handlers: CommandHandlers, setExitCode: (code: number) => void): Command {
+  const program = new Command('foxtrot')
+    .description('Foxtrot: a trading node built as an actor system')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('run')
+    .description(
+      'run a trading node: simulated venue, market data, strategies, risk, execution and portfolio, each actor in ' +
+        'its own worker under supervisors (embedded defaults; no file needed)',
+    )
+    .addOption(
+      new Option('--config <file>', 'YAML or JSON config; overrides the embedded defaults').env(
+        'FOXTROT_CONFIG',
+      ),
+    )
+    .addOption(new Option('--data <dir>', 'data directory (default ./data)').env('FOXTROT_DATA'))
+    .addOption(
+      new Option('--duration <seconds>', 'run this long, then stop cleanly (default: until SIGINT/SIGTERM)')
+        .env('FOXTROT_DURATION')
+        .argParser(number('--duration', (v) => v > 0, 'a positive number of seconds')),
+    )
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).env('FOXTROT_LOG_LEVEL'))
+    .addOption(
+      new Option('--log <destination>', 'where JSON logs go: file (<data>/foxtrot.log), stdout or stderr')
+        .choices(['file', 'stdout', 'stderr'])
+        .env('FOXTROT_LOG'),
+    )
+    .addOption(
+      new Option('--admin-port <port>', 'serve the admin endpoint on this loopback port (0 = off)')
+        .env('FOXTROT_ADMIN_PORT')
+        .argParser(
+          number('--admin-port', (v) => Number.isInteger(v) && v >= 0 && v <= 65535, 'a port 0..65535'),
+        ),
+    )
+    .addOption(
+      new Option('--chaos', 'crash a random actor every few seconds and make the venue misbehave').env(
+        'FOXTROT_CHAOS',
+      ),
+    )
+    .action(async (options: RunOptions) => setExitCode(await handlers.run(options)));
+
+  program
+    .command('script')
+    .description(
+      'feed a JSONL script through risk, execution and portfolio on a simulated clock and print every resulting ' +
+        'event as one JSON line (format: docs/script-format.md)',
+    )
+    .argument('<file>', 'the JSONL script')
+    .action(async (file: string) => setExitCode(await handlers.script(file)));
+
+  return program;
 }

@@ -1,28 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli.ts';
+import { runNode } from './run.ts';
 import { runScript } from './script/run-script.ts';
 
-const USAGE = `Usage: foxtrot <command>
-
-Commands:
-  script FILE   feed a JSONL script through risk, execution and portfolio on a simulated clock and print every
-                resulting event as one JSON line (format: docs/script-format.md)`;
-
-async function main(argv: string[]): Promise<number> {
-  let positionals: string[];
-  try {
-    ({ positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: {} }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const [command, file, ...rest] = positionals;
-  if (command !== 'script' || file === undefined || rest.length > 0) {
-    process.stderr.write(
-      `${command === undefined ? 'no command given' : `cannot run '${positionals.join(' ')}'`}\n\n${USAGE}\n`,
-    );
-    return 2;
-  }
+async function script(file: string): Promise<number> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -35,4 +17,19 @@ async function main(argv: string[]): Promise<number> {
   return summary.errors > 0 ? 1 : 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** The `foxtrot` command: `run` (the node) and `script`. `npm start` is `foxtrot run`. */
+export async function foxtrot(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram({ run: runNode, script }, (exitCode) => {
+    code = exitCode;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    throw error;
+  }
+  return code;
+}

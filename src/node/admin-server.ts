@@ -1,0 +1,118 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../telemetry/logger.ts';
+
+/** What the admin endpoint can ask of the node. */
+export interface AdminBackend {
+  health(): Promise<{ ready: boolean; detail: unknown }>;
+  actors(): Promise<unknown>;
+  status(): Promise<unknown>;
+  invariants(): Promise<{ ok: boolean }>;
+  setTradingState(state: string, reason: string): Promise<void>;
+}
+
+const TRADING_STATES = new Set(['ACTIVE', 'REDUCING', 'HALTED']);
+const MAX_BODY = 16 * 1024;
+
+function send(response: ServerResponse, code: number, body: unknown): void {
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  response.writeHead(code, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error(`body over ${MAX_BODY} bytes`));
+        request.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+/** Reads `{"state": "...", "reason": "..."}`; the error says which field is wrong. */
+export function parseTradingStateBody(text: string): { state: string; reason: string } {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(
+      'body is not JSON: expected {"state": "ACTIVE" | "REDUCING" | "HALTED", "reason": "..."}',
+    );
+  }
+  if (typeof body !== 'object' || body === null) throw new Error('body must be a JSON object');
+  const { state, reason } = body as Record<string, unknown>;
+  if (typeof state !== 'string' || !TRADING_STATES.has(state)) {
+    throw new Error(`state: expected ACTIVE, REDUCING or HALTED, got ${JSON.stringify(state)}`);
+  }
+  if (reason !== undefined && typeof reason !== 'string') throw new Error('reason: expected a string');
+  return { state, reason: reason ?? 'set through the admin endpoint' };
+}
+
+async function route(
+  backend: AdminBackend,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
+  const path = new URL(request.url ?? '/', 'http://admin').pathname;
+  const method = request.method ?? 'GET';
+  if (method === 'GET' && path === '/health') {
+    const health = await backend.health();
+    send(response, health.ready ? 200 : 503, {
+      status: health.ready ? 'ready' : 'not ready',
+      ...{ detail: health.detail },
+    });
+  } else if (method === 'GET' && path === '/actors') {
+    send(response, 200, await backend.actors());
+  } else if (method === 'GET' && path === '/status') {
+    send(response, 200, await backend.status());
+  } else if (method === 'GET' && path === '/invariants') {
+    const report = await backend.invariants();
+    send(response, report.ok ? 200 : 409, report);
+  } else if (method === 'POST' && path === '/trading-state') {
+    let parsed: { state: string; reason: string };
+    try {
+      parsed = parseTradingStateBody(await readBody(request));
+    } catch (error) {
+      send(response, 400, { error: (error as Error).message });
+      return;
+    }
+    await backend.setTradingState(parsed.state, parsed.reason);
+    send(response, 200, { tradingState: parsed.state });
+  } else {
+    send(response, 404, {
+      error: `no ${method} ${path}`,
+      routes: ['GET /health', 'GET /actors', 'GET /status', 'GET /invariants', 'POST /trading-state'],
+    });
+  }
+}
+
+/** The node's admin endpoint: loopback unless the host is set otherwise, JSON in and out. */
+export async function startAdminServer(
+  backend: AdminBackend,
+  host: string,
+  port: number,
+  log: Logger,
+): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    route(backend, request, response).catch((error: Error) => {
+      log.warn({ err: error }, 'admin request failed');
+      if (!response.headersSent) send(response, 500, { error: error.message });
+      else response.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  return { server, url: `http://${address.address}:${address.port}` };
+}

@@ -1,0 +1,131 @@
+import { executionProtocol } from '../../actors/execution/protocol.ts';
+import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
+import { riskProtocol } from '../../actors/risk/protocol.ts';
+import type { Order } from '../domain/order.ts';
+import { ActorSystem, type WorkerView } from '../index.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { AdminBackend } from './admin-server.ts';
+import type { NodeConfig } from './config.ts';
+import { checkInvariants } from './invariants.ts';
+import { type NodeStatus, StatusSampler } from './status.ts';
+import { actorIds, NODE_IDS, nodeTree } from './tree.ts';
+import { describeTree, flatten } from './tree-view.ts';
+
+type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
+
+/** How long a clean stop waits for the venue to confirm the cancels of open orders. */
+const CANCEL_WAIT_MS = 2000;
+
+/** A running node: the supervision tree of design.md on a config, with what the CLI and admin endpoint ask of it. */
+export class FoxtrotNode implements AdminBackend {
+  readonly actorIds: string[];
+  private readonly sampler: StatusSampler;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(
+    readonly system: ActorSystem,
+    readonly config: NodeConfig,
+    readonly log: Logger,
+    readonly startedAt: number,
+  ) {
+    this.actorIds = actorIds(config);
+    const quoteOf = new Map(config.venue.instruments.map((spec) => [spec.id, spec.quoteCurrency]));
+    this.sampler = new StatusSampler(system, startedAt, (id) => quoteOf.get(id));
+  }
+
+  static async start(config: NodeConfig, log: Logger): Promise<FoxtrotNode> {
+    const startedAt = Date.now();
+    const system = await ActorSystem.start(nodeTree(config), { log, heartbeatTimeoutMs: 3000 });
+    const node = new FoxtrotNode(system, config, log, startedAt);
+    const portfolio = system.ref(NODE_IDS.portfolio, portfolioProtocol);
+    for (const [currency, amount] of Object.entries(config.account.balances)) {
+      portfolio.tell('deposit', { currency, amount });
+    }
+    return node;
+  }
+
+  status(): Promise<NodeStatus> {
+    return this.sampler.sample();
+  }
+
+  async health(): Promise<{ ready: boolean; detail: unknown }> {
+    const nodes = flatten(describeTree(this.system.root));
+    const notRunning = nodes
+      .filter((node) => node.status !== 'running')
+      .map((node) => `${node.id}: ${node.status}`);
+    return { ready: notRunning.length === 0 && this.stopping === undefined, detail: { notRunning } };
+  }
+
+  /** The supervision tree, each actor with its state value, mailbox and restarts. */
+  async actors(): Promise<unknown> {
+    const views = new Map<string, unknown>();
+    await Promise.all(
+      this.actorIds.map(async (id) => {
+        try {
+          const view = (await this.system.inspect(id)) as WorkerView;
+          views.set(id, {
+            state: view.value,
+            status: view.status,
+            mailbox: view.mailbox,
+            counters: view.counters,
+          });
+        } catch (error) {
+          views.set(id, { unavailable: (error as Error).message });
+        }
+      }),
+    );
+    const attach = (nodes: ReturnType<typeof describeTree>): unknown[] =>
+      nodes.map((node) => ({
+        ...node,
+        ...(node.children ? { children: attach(node.children) } : { actor: views.get(node.id) }),
+      }));
+    return { tree: attach(describeTree(this.system.root)), deadLetters: this.system.deadLetters.count };
+  }
+
+  invariants() {
+    return checkInvariants(this.system, this.config.venue.name);
+  }
+
+  async setTradingState(state: string, reason: string): Promise<void> {
+    this.system
+      .ref(NODE_IDS.risk, riskProtocol)
+      .tell('setTradingState', { state: state as TradingState, reason });
+    // Answered after the change: risk handles its messages in order.
+    await this.system.ref(NODE_IDS.risk, riskProtocol).ask('status', {});
+  }
+
+  /**
+   * A clean stop: no new orders (trading HALTED), open orders cancelled or kept as configured, then the tree
+   * stopped in reverse start order, each actor flushing its state.
+   */
+  stop(why: string): Promise<void> {
+    this.stopping ??= this.stopInOrder(why);
+    return this.stopping;
+  }
+
+  private async stopInOrder(why: string): Promise<void> {
+    this.log.info({ why }, 'node stopping');
+    try {
+      await this.setTradingState('HALTED', `node stopping: ${why}`);
+      if (this.config.node.onShutdown === 'cancel') await this.cancelOpenOrders();
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not halt trading and cancel orders before stopping');
+    }
+    await this.system.stop(Math.max(500, Math.floor(this.config.node.shutdownTimeoutMs / 4)));
+  }
+
+  private async cancelOpenOrders(): Promise<void> {
+    const execution = this.system.ref(NODE_IDS.execution, executionProtocol);
+    const risk = this.system.ref(NODE_IDS.risk, riskProtocol);
+    const open = (await execution.ask('openOrders', {})) as Order[];
+    // Cancels pass a HALTED risk engine: that is what HALTED is for.
+    for (const order of open) risk.tell('cancel', { clientOrderId: order.clientOrderId });
+    const deadline = Date.now() + CANCEL_WAIT_MS;
+    while (Date.now() < deadline) {
+      const stats = await execution.ask('stats', {});
+      if (stats.open === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    this.log.warn('open orders left at the venue after the cancel wait');
+  }
+}

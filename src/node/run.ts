@@ -1,0 +1,133 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { rootLogger } from '../telemetry/logger.ts';
+import { startAdminServer } from './admin-server.ts';
+import { ChaosMonkey } from './chaos.ts';
+import { overridesOf, type RunOptions } from './cli.ts';
+import { loadConfig, type NodeConfig } from './config.ts';
+import { FoxtrotNode } from './node.ts';
+import { formatStatus } from './status.ts';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Points every thread's logger at the configured place; workers inherit the environment when they start. */
+function routeLogs(config: NodeConfig): string {
+  const destination =
+    config.log.destination === 'file'
+      ? join(resolve(config.node.dataDir), 'foxtrot.log')
+      : config.log.destination;
+  process.env.FOXTROT_LOG_DESTINATION = destination;
+  process.env.FOXTROT_LOG_LEVEL = config.log.level;
+  return destination;
+}
+
+function waitForStop(node: FoxtrotNode, durationS: number): Promise<string> {
+  return new Promise((resolve) => {
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (signals > 1) {
+        say(`${signal} again: forcing exit`);
+        process.exit(130);
+      }
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    if (durationS > 0) setTimeout(() => resolve(`ran for ${durationS}s`), durationS * 1000).unref();
+    node.system.whenTerminated().then((reason) => resolve(`supervision tree stopped: ${reason.type}`));
+  });
+}
+
+/** `foxtrot run` (what `npm start` runs). Returns the exit code: 0 after a clean stop. */
+export async function runNode(options: RunOptions): Promise<number> {
+  let config: NodeConfig;
+  try {
+    config = loadConfig(options.config, overridesOf(options));
+    mkdirSync(config.node.dataDir, { recursive: true });
+  } catch (error) {
+    say((error as Error).message);
+    return 2;
+  }
+  const logTo = routeLogs(config);
+  const log = rootLogger().child({ component: 'node' });
+
+  let node: FoxtrotNode;
+  try {
+    node = await FoxtrotNode.start(config, log);
+  } catch (error) {
+    say(`the node could not start: ${(error as Error).message}`);
+    log.fatal({ err: error }, 'node start failed');
+    return 1;
+  }
+  say(
+    `foxtrot node up (pid ${process.pid}): ${node.actorIds.length} actors, data ${resolve(config.node.dataDir)}, ` +
+      `logs ${logTo}${config.chaos.enabled ? ', CHAOS on' : ''}; Ctrl-C stops it`,
+  );
+
+  let admin: Server | undefined;
+  if (config.admin.port > 0) {
+    try {
+      const started = await startAdminServer(node, config.admin.host, config.admin.port, log);
+      admin = started.server;
+      say(`admin endpoint: ${started.url} (/health, /actors, /status, /invariants, POST /trading-state)`);
+    } catch (error) {
+      say(
+        `the admin endpoint could not start on ${config.admin.host}:${config.admin.port}: ${(error as Error).message}`,
+      );
+      await node.stop('admin endpoint failed');
+      return 1;
+    }
+  }
+  let treeDown = false;
+  node.system.whenTerminated().then(() => {
+    treeDown = true;
+  });
+  const chaos = config.chaos.enabled
+    ? new ChaosMonkey(node.system, config, node.actorIds, log.child({ component: 'chaos' }))
+    : undefined;
+  chaos?.start();
+
+  let sampling = false;
+  const statusTimer = setInterval(async () => {
+    if (sampling) return;
+    sampling = true;
+    try {
+      say(formatStatus(await node.status()));
+    } finally {
+      sampling = false;
+    }
+  }, config.node.statusIntervalMs);
+
+  const why = await waitForStop(node, config.node.durationS);
+  clearInterval(statusTimer);
+  chaos?.stop();
+  say(`stopping (${why})...`);
+  const final = treeDown ? undefined : await node.status().catch(() => undefined);
+  const stopped = await Promise.race([
+    node.stop(why).then(() => true),
+    new Promise<boolean>((resolve) =>
+      setTimeout(() => resolve(false), config.node.shutdownTimeoutMs).unref(),
+    ),
+  ]);
+  admin?.close();
+  if (final) say(formatStatus(final));
+  if (chaos) {
+    const injected = chaos.records.filter((record) => record.outcome === 'injected');
+    say(
+      `chaos: ${injected.length} faults injected (${injected.map((r) => `${r.fault}@${r.actor}`).join(', ')})`,
+    );
+  }
+  if (!stopped) {
+    say(`did not stop within ${config.node.shutdownTimeoutMs} ms: exiting anyway`);
+    return 1;
+  }
+  const reason = await node.system.whenTerminated();
+  if (reason.type === 'failure') {
+    say('stopped: the supervision tree gave up (see the log)');
+    return 1;
+  }
+  say('stopped cleanly');
+  return 0;
+}

@@ -1,0 +1,145 @@
+import type { ActorChildSpec, ActorStart, SupervisorSpec } from '../index.ts';
+import { siblingModule } from '../index.ts';
+import type { NodeConfig } from './config.ts';
+
+/** Actor ids in a node: fixed names, so that actors address each other without a lookup. */
+export const NODE_IDS = {
+  risk: 'risk',
+  execution: 'execution',
+  portfolio: 'portfolio',
+  marketData: 'market-data',
+  venue: (name: string) => `venue-${name}`,
+  adapter: (name: string) => `adapter-${name}`,
+  strategy: (id: string) => `strategy-${id}`,
+} as const;
+
+const restartBackoff = { minMs: 50, maxMs: 2000, jitter: 0.2, resetAfterMs: 30_000 };
+
+function actorStart(config: NodeConfig, folder: string, exportName: string, input: unknown): ActorStart {
+  return {
+    actor: { module: siblingModule(`../../actors/${folder}/worker`, import.meta.url), export: exportName },
+    input,
+    resourceLimits: { maxOldGenerationSizeMb: config.node.workerHeapMb },
+    // Until the journal lands (persistence issue), state survives an actor's crash in the system's snapshot
+    // store, not a restart of the node.
+    persist: true,
+  };
+}
+
+/**
+ * The supervision tree of design.md. The core starts first (risk, execution, portfolio), then the venue side
+ * (simulated venue, market data, adapter: market data must be up before the adapter feeds it), then strategies,
+ * which are the only ones that originate orders. Shutdown goes in reverse: strategies stop before anything they
+ * talk to.
+ */
+export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
+  const venue = config.venue.name;
+  const instruments = config.venue.instruments;
+  const strategyIds = config.strategies.map((strategy) => NODE_IDS.strategy(strategy.id));
+  const core: ActorChildSpec[] = [
+    {
+      id: NODE_IDS.risk,
+      start: actorStart(config, 'risk', 'riskActor', {
+        instruments,
+        limits: config.risk.limits,
+        executionId: NODE_IDS.execution,
+      }),
+    },
+    {
+      id: NODE_IDS.execution,
+      start: actorStart(config, 'execution', 'executionActor', {
+        instruments,
+        venues: { [venue]: NODE_IDS.adapter(venue) },
+        riskId: NODE_IDS.risk,
+        portfolioId: NODE_IDS.portfolio,
+        notifyStrategies: true,
+      }),
+    },
+    {
+      id: NODE_IDS.portfolio,
+      start: actorStart(config, 'portfolio', 'portfolioActor', {
+        instruments,
+        riskId: NODE_IDS.risk,
+        eventSinks: strategyIds,
+      }),
+    },
+  ];
+  const venueSide: ActorChildSpec[] = [
+    {
+      id: NODE_IDS.venue(venue),
+      start: actorStart(config, 'venue-sim', 'venueSimActor', {
+        venue,
+        instruments,
+        markets: config.venue.markets,
+        market: { intervalMs: config.venue.intervalMs },
+        latency: config.venue.latency,
+        fees: config.venue.fees,
+        faults: config.venue.faults,
+        seed: config.venue.seed,
+        ...(config.venue.replay === undefined ? {} : { replay: config.venue.replay }),
+      }),
+    },
+    {
+      id: NODE_IDS.marketData,
+      start: actorStart(config, 'market-data', 'marketDataActor', {
+        adapters: { [venue]: NODE_IDS.adapter(venue) },
+        priceSinks: {
+          execution: NODE_IDS.execution,
+          portfolio: NODE_IDS.portfolio,
+          risk: NODE_IDS.risk,
+        },
+      }),
+    },
+    {
+      id: NODE_IDS.adapter(venue),
+      start: actorStart(config, 'adapters', 'adapterActor', {
+        venue,
+        venueActorId: NODE_IDS.venue(venue),
+        executionId: NODE_IDS.execution,
+        marketDataId: NODE_IDS.marketData,
+        seed: config.venue.seed,
+      }),
+    },
+  ];
+  const strategies: ActorChildSpec[] = config.strategies.map((strategy) => ({
+    id: NODE_IDS.strategy(strategy.id),
+    start: actorStart(config, 'strategy-host', 'strategyHostActor', {
+      strategy: strategy.strategy,
+      params: strategy.params ?? {},
+      instruments,
+      riskId: NODE_IDS.risk,
+      marketDataId: NODE_IDS.marketData,
+    }),
+  }));
+  // Generous intensity: a node is meant to ride out bursts of faults (chaos runs crash an actor every few
+  // seconds); a supervisor gives up only on a crash loop, and the root then stops the node.
+  const flags = {
+    strategy: 'one_for_one' as const,
+    intensity: 20,
+    periodMs: 60_000,
+    backoff: restartBackoff,
+  };
+  return {
+    id: 'foxtrot',
+    flags: { strategy: 'one_for_one', intensity: 3, periodMs: 60_000 },
+    children: [
+      { id: 'core', type: 'supervisor', supervisor: { id: 'core', flags, children: core } },
+      { id: 'venues', type: 'supervisor', supervisor: { id: 'venues', flags, children: venueSide } },
+      { id: 'strategies', type: 'supervisor', supervisor: { id: 'strategies', flags, children: strategies } },
+    ],
+  };
+}
+
+/** Every actor id in the tree, in start order. */
+export function actorIds(config: NodeConfig): string[] {
+  const venue = config.venue.name;
+  return [
+    NODE_IDS.risk,
+    NODE_IDS.execution,
+    NODE_IDS.portfolio,
+    NODE_IDS.venue(venue),
+    NODE_IDS.marketData,
+    NODE_IDS.adapter(venue),
+    ...config.strategies.map((strategy) => NODE_IDS.strategy(strategy.id)),
+  ];
+}
