@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type InjectedFault, isInjectedFault } from '../runtime/worker/fault-injection.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 /** What the admin endpoint can ask of the node. */
@@ -9,6 +10,8 @@ export interface AdminBackend {
   status(): Promise<unknown>;
   invariants(): Promise<{ ok: boolean }>;
   setTradingState(state: string, reason: string): Promise<void>;
+  injectFault(actor: string, fault: InjectedFault): Promise<void>;
+  setChaos(enabled: boolean): void;
 }
 
 const TRADING_STATES = new Set(['ACTIVE', 'REDUCING', 'HALTED']);
@@ -38,23 +41,44 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-/** Reads `{"state": "...", "reason": "..."}`; the error says which field is wrong. */
-export function parseTradingStateBody(text: string): { state: string; reason: string } {
+function jsonObject(text: string): Record<string, unknown> {
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
-    throw new Error(
-      'body is not JSON: expected {"state": "ACTIVE" | "REDUCING" | "HALTED", "reason": "..."}',
-    );
+    throw new Error('body is not JSON');
   }
-  if (typeof body !== 'object' || body === null) throw new Error('body must be a JSON object');
-  const { state, reason } = body as Record<string, unknown>;
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new Error('body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+/** Reads `{"state": "...", "reason": "..."}`; the error says which field is wrong. */
+export function parseTradingStateBody(text: string): { state: string; reason: string } {
+  const { state, reason } = jsonObject(text);
   if (typeof state !== 'string' || !TRADING_STATES.has(state)) {
     throw new Error(`state: expected ACTIVE, REDUCING or HALTED, got ${JSON.stringify(state)}`);
   }
   if (reason !== undefined && typeof reason !== 'string') throw new Error('reason: expected a string');
   return { state, reason: reason ?? 'set through the admin endpoint' };
+}
+
+/** Reads `{"actor": "...", "fault": "throw" | "exit" | "hang" | "memory"}`. */
+export function parseFaultBody(text: string): { actor: string; fault: InjectedFault } {
+  const { actor, fault } = jsonObject(text);
+  if (typeof actor !== 'string' || actor.length === 0) throw new Error('actor: expected an actor id');
+  if (!isInjectedFault(fault)) {
+    throw new Error(`fault: expected throw, exit, hang or memory, got ${JSON.stringify(fault)}`);
+  }
+  return { actor, fault };
+}
+
+/** Reads `{"enabled": true | false}`. */
+export function parseChaosBody(text: string): { enabled: boolean } {
+  const { enabled } = jsonObject(text);
+  if (typeof enabled !== 'boolean')
+    throw new Error(`enabled: expected true or false, got ${JSON.stringify(enabled)}`);
+  return { enabled };
 }
 
 async function route(
@@ -87,10 +111,38 @@ async function route(
     }
     await backend.setTradingState(parsed.state, parsed.reason);
     send(response, 200, { tradingState: parsed.state });
+  } else if (method === 'POST' && path === '/faults') {
+    let parsed: { actor: string; fault: InjectedFault };
+    try {
+      parsed = parseFaultBody(await readBody(request));
+      await backend.injectFault(parsed.actor, parsed.fault);
+    } catch (error) {
+      send(response, 400, { error: (error as Error).message });
+      return;
+    }
+    send(response, 200, { injected: parsed });
+  } else if (method === 'POST' && path === '/chaos') {
+    let parsed: { enabled: boolean };
+    try {
+      parsed = parseChaosBody(await readBody(request));
+    } catch (error) {
+      send(response, 400, { error: (error as Error).message });
+      return;
+    }
+    backend.setChaos(parsed.enabled);
+    send(response, 200, { chaos: parsed.enabled });
   } else {
     send(response, 404, {
       error: `no ${method} ${path}`,
-      routes: ['GET /health', 'GET /actors', 'GET /status', 'GET /invariants', 'POST /trading-state'],
+      routes: [
+        'GET /health',
+        'GET /actors',
+        'GET /status',
+        'GET /invariants',
+        'POST /trading-state',
+        'POST /faults',
+        'POST /chaos',
+      ],
     });
   }
 }

@@ -44,6 +44,10 @@ export class ChaosMonkey {
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    const { dropAckRate, disconnectRate } = this.config.venue.faults;
+    this.system
+      .ref(NODE_IDS.venue(this.config.venue.name), venueSimProtocol)
+      .tell('setFaults', { dropAckRate, disconnectRate });
   }
 
   private pick<T>(items: readonly T[]): T {

@@ -2,9 +2,10 @@ import { executionProtocol } from '../../actors/execution/protocol.ts';
 import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import type { Order } from '../domain/order.ts';
-import { ActorSystem, type WorkerView } from '../index.ts';
+import { ActorSystem, type InjectedFault, type WorkerView } from '../index.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { AdminBackend } from './admin-server.ts';
+import { ChaosMonkey } from './chaos.ts';
 import type { NodeConfig } from './config.ts';
 import { checkInvariants } from './invariants.ts';
 import { type NodeStatus, StatusSampler } from './status.ts';
@@ -21,6 +22,7 @@ export class FoxtrotNode implements AdminBackend {
   readonly actorIds: string[];
   private readonly sampler: StatusSampler;
   private stopping: Promise<void> | undefined;
+  private chaos: ChaosMonkey | undefined;
 
   private constructor(
     readonly system: ActorSystem,
@@ -42,6 +44,32 @@ export class FoxtrotNode implements AdminBackend {
       portfolio.tell('deposit', { currency, amount });
     }
     return node;
+  }
+
+  /** Chaos on or off while running (`--chaos` starts with it on). */
+  setChaos(enabled: boolean): void {
+    if (enabled && this.chaos === undefined && this.stopping === undefined) {
+      this.chaos = new ChaosMonkey(
+        this.system,
+        this.config,
+        this.actorIds,
+        this.log.child({ component: 'chaos' }),
+      );
+      this.chaos.start();
+    } else if (!enabled) {
+      this.chaos?.stop();
+    }
+  }
+
+  get chaosRecords() {
+    return this.chaos?.records ?? [];
+  }
+
+  async injectFault(actor: string, fault: InjectedFault): Promise<void> {
+    if (!this.actorIds.includes(actor)) {
+      throw new Error(`no actor '${actor}' in this node (actors: ${this.actorIds.join(', ')})`);
+    }
+    await this.system.injectFault(actor, fault);
   }
 
   status(): Promise<NodeStatus> {
@@ -105,6 +133,7 @@ export class FoxtrotNode implements AdminBackend {
 
   private async stopInOrder(why: string): Promise<void> {
     this.log.info({ why }, 'node stopping');
+    this.chaos?.stop();
     try {
       await this.setTradingState('HALTED', `node stopping: ${why}`);
       if (this.config.node.onShutdown === 'cancel') await this.cancelOpenOrders();

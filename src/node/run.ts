@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { rootLogger } from '../telemetry/logger.ts';
 import { startAdminServer } from './admin-server.ts';
-import { ChaosMonkey } from './chaos.ts';
 import { overridesOf, type RunOptions } from './cli.ts';
 import { loadConfig, type NodeConfig } from './config.ts';
 import { FoxtrotNode } from './node.ts';
@@ -84,10 +83,7 @@ export async function runNode(options: RunOptions): Promise<number> {
   node.system.whenTerminated().then(() => {
     treeDown = true;
   });
-  const chaos = config.chaos.enabled
-    ? new ChaosMonkey(node.system, config, node.actorIds, log.child({ component: 'chaos' }))
-    : undefined;
-  chaos?.start();
+  if (config.chaos.enabled) node.setChaos(true);
 
   let sampling = false;
   const statusTimer = setInterval(async () => {
@@ -102,7 +98,7 @@ export async function runNode(options: RunOptions): Promise<number> {
 
   const why = await waitForStop(node, config.node.durationS);
   clearInterval(statusTimer);
-  chaos?.stop();
+  node.setChaos(false);
   say(`stopping (${why})...`);
   const final = treeDown ? undefined : await node.status().catch(() => undefined);
   const stopped = await Promise.race([
@@ -113,8 +109,8 @@ export async function runNode(options: RunOptions): Promise<number> {
   ]);
   admin?.close();
   if (final) say(formatStatus(final));
-  if (chaos) {
-    const injected = chaos.records.filter((record) => record.outcome === 'injected');
+  if (node.chaosRecords.length > 0) {
+    const injected = node.chaosRecords.filter((record) => record.outcome === 'injected');
     say(
       `chaos: ${injected.length} faults injected (${injected.map((r) => `${r.fault}@${r.actor}`).join(', ')})`,
     );

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseTradingStateBody } from '../../src/node/admin-server.ts';
+import { parseChaosBody, parseFaultBody, parseTradingStateBody } from '../../src/node/admin-server.ts';
 import { overridesOf } from '../../src/node/cli.ts';
 import { DEFAULT_CONFIG, loadConfig, mergeConfig, validateConfig } from '../../src/node/config.ts';
 import { actorIds, nodeTree } from '../../src/node/tree.ts';
@@ -114,6 +114,11 @@ describe('the admin endpoint', () => {
       /state: expected ACTIVE, REDUCING or HALTED/,
     );
     expect(() => parseTradingStateBody('nope')).toThrow(/not JSON/);
+    expect(() => parseFaultBody('{"actor":"risk","fault":"melt"}')).toThrow(
+      /fault: expected throw, exit, hang or memory/,
+    );
+    expect(parseFaultBody('{"actor":"risk","fault":"exit"}')).toEqual({ actor: 'risk', fault: 'exit' });
+    expect(() => parseChaosBody('{"enabled":"yes"}')).toThrow(/enabled: expected true or false/);
     expect(() => parseTradingStateBody('{"state":"ACTIVE","reason":5}')).toThrow(/reason: expected a string/);
   });
 });
