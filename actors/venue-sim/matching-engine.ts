@@ -50,6 +50,29 @@ export interface MatchingOptions {
   /** Fee rates on the notional, as decimal text (0.0002 = 2 bp). */
   makerFee?: string;
   takerFee?: string;
+  /** Closed orders kept for queries, newest first; older ones are forgotten. Default 10,000. */
+  closedRetention?: number;
+}
+
+/**
+ * Everything an engine knows, as plain data (structured-clone and JSON safe): the venue keeps it in its machine's
+ * context, and the engine mutates it in place, so order flow never copies it. The book itself (bigint units, price
+ * levels) is an index rebuilt from this state: resting client orders from their records, the market's liquidity
+ * from its last levels, whole again (as it would be at the next market update anyway).
+ */
+export interface EngineState {
+  records: Record<string, VenueOrderRecord>;
+  /** Resting client orders: client order id to its time priority. */
+  resting: Record<string, number>;
+  market: { bids: Array<[string, string]>; asks: Array<[string, string]> };
+  /** Closed client order ids, oldest first, to forget the oldest beyond the retention. */
+  closed: string[];
+  sequence: number;
+  trades: number;
+}
+
+export function emptyEngineState(): EngineState {
+  return { records: {}, resting: {}, market: { bids: [], asks: [] }, closed: [], sequence: 0, trades: 0 };
 }
 
 /** The order types this venue matches itself; execution emulates the rest. */
@@ -65,18 +88,83 @@ export class MatchingEngine {
   private readonly bids = new BookSide('BUY');
   private readonly asks = new BookSide('SELL');
   private readonly resting = new Map<string, RestingOrder>();
-  private readonly records = new Map<string, VenueOrderRecord>();
+  private readonly records: Record<string, VenueOrderRecord>;
   private readonly makerFee: Decimal;
   private readonly takerFee: Decimal;
-  private sequence = 0;
-  private trades = 0;
+  private readonly closedRetention: number;
 
+  /** A new engine, or one resumed from the state an earlier engine left (the same object, or a copy of it). */
   constructor(
     readonly instrument: Instrument,
     readonly options: MatchingOptions,
+    readonly state: EngineState = emptyEngineState(),
   ) {
     this.makerFee = Decimal.parse(options.makerFee ?? '0', 'makerFee');
     this.takerFee = Decimal.parse(options.takerFee ?? '0', 'takerFee');
+    this.closedRetention = options.closedRetention ?? 10_000;
+    this.records = state.records;
+    this.rebuildBook();
+  }
+
+  private rebuildBook(): void {
+    const ids = Object.keys(this.state.resting).sort(
+      (a, b) => (this.state.resting[a] as number) - (this.state.resting[b] as number),
+    );
+    for (const id of ids) {
+      const record = this.records[id] as VenueOrderRecord;
+      const order: RestingOrder = {
+        clientOrderId: id,
+        owner: 'client',
+        side: record.side,
+        price: this.priceUnits(Decimal.parse(record.price ?? '0')),
+        remaining:
+          this.sizeUnits(Decimal.parse(record.quantity)) -
+          this.sizeUnits(Decimal.parse(record.filledQuantity)),
+        sequence: this.state.resting[id] as number,
+      };
+      this.sideOf(order.side).add(order);
+      this.resting.set(id, order);
+    }
+    for (const [side, list] of [
+      ['BUY', this.state.market.bids],
+      ['SELL', this.state.market.asks],
+    ] as const) {
+      // Behind every client order at its price, as the market's liquidity always is (it is replaced each update).
+      for (const [priceText, sizeText] of list) {
+        this.sideOf(side).add(this.marketOrder(side, priceText, sizeText, this.state.sequence));
+      }
+    }
+  }
+
+  private marketOrder(side: OrderSide, priceText: string, sizeText: string, sequence: number): RestingOrder {
+    return {
+      clientOrderId: `market-${sequence}`,
+      owner: 'market',
+      side,
+      price: this.priceUnits(Decimal.parse(priceText, 'market price')),
+      remaining: this.sizeUnits(Decimal.parse(sizeText, 'market size')),
+      sequence,
+    };
+  }
+
+  private rest(order: RestingOrder): void {
+    this.sideOf(order.side).add(order);
+    this.resting.set(order.clientOrderId, order);
+    this.state.resting[order.clientOrderId] = order.sequence;
+  }
+
+  private unrest(clientOrderId: string): void {
+    this.resting.delete(clientOrderId);
+    delete this.state.resting[clientOrderId];
+  }
+
+  /** Marks a record closed and forgets the oldest closed records beyond the retention. */
+  private retire(record: VenueOrderRecord): void {
+    const closed = this.state.closed;
+    closed.push(record.clientOrderId);
+    if (closed.length > this.closedRetention + this.closedRetention / 10) {
+      for (const id of closed.splice(0, closed.length - this.closedRetention)) delete this.records[id];
+    }
   }
 
   private priceUnits(price: Decimal): bigint {
@@ -122,16 +210,16 @@ export class MatchingEngine {
   }
 
   order(clientOrderId: string): VenueOrderRecord | undefined {
-    return this.records.get(clientOrderId);
+    return Object.hasOwn(this.records, clientOrderId) ? this.records[clientOrderId] : undefined;
   }
 
   openOrders(): VenueOrderRecord[] {
-    return [...this.records.values()].filter((record) => record.status === 'OPEN');
+    return Object.keys(this.state.resting).map((id) => this.records[id] as VenueOrderRecord);
   }
 
   fillsSince(time: number): Array<VenueOrderRecord['fills'][number] & { clientOrderId: string }> {
     const fills = [];
-    for (const record of this.records.values()) {
+    for (const record of Object.values(this.records)) {
       for (const fill of record.fills)
         if (fill.at >= time) fills.push({ ...fill, clientOrderId: record.clientOrderId });
     }
@@ -144,7 +232,7 @@ export class MatchingEngine {
     const reject = (reason: string): VenueReport[] => [
       { clientOrderId: id, event: { type: 'Rejected', reason }, at: now },
     ];
-    if (this.records.has(id)) return reject(`duplicate client order id ${id}`);
+    if (Object.hasOwn(this.records, id)) return reject(`duplicate client order id ${id}`);
     if (request.type !== 'MARKET' && request.type !== 'LIMIT') {
       return reject(`order type ${request.type} is not supported by venue ${this.options.venue}`);
     }
@@ -165,8 +253,8 @@ export class MatchingEngine {
     if (request.postOnly && against.crossedBy(price)) {
       return reject('post-only order would take liquidity');
     }
-    this.sequence += 1;
-    const venueOrderId = `${this.options.venue}-${this.sequence}`;
+    this.state.sequence += 1;
+    const venueOrderId = `${this.options.venue}-${this.state.sequence}`;
     const record: VenueOrderRecord = {
       clientOrderId: id,
       venueOrderId,
@@ -177,7 +265,7 @@ export class MatchingEngine {
       filledQuantity: this.sizeText(0n),
       fills: [],
     };
-    this.records.set(id, record);
+    this.records[id] = record;
     const reports: VenueReport[] = [
       { clientOrderId: id, event: { type: 'Accepted', venueOrderId }, at: now },
     ];
@@ -190,34 +278,33 @@ export class MatchingEngine {
       side: request.side,
       price: price ?? 0n,
       remaining: size,
-      sequence: this.sequence,
+      sequence: this.state.sequence,
     };
     this.take(order, price, reports, now);
     if (order.remaining === 0n) return reports;
     if (request.type === 'MARKET' || timeInForce === 'IOC' || timeInForce === 'FOK') {
       return this.close(record, 'CANCELED', reports, now, 'no more liquidity: the rest is canceled');
     }
-    this.sideOf(request.side).add(order);
-    this.resting.set(id, order);
+    this.rest(order);
     return reports;
   }
 
   cancel(clientOrderId: string, now: number): VenueReport[] {
     const order = this.resting.get(clientOrderId);
-    const record = this.records.get(clientOrderId);
+    const record = this.order(clientOrderId);
     if (order === undefined || record === undefined) {
       const why = record === undefined ? 'unknown order' : `order is ${record.status}`;
       return [{ clientOrderId, event: { type: 'CancelRejected', reason: why }, at: now }];
     }
     this.sideOf(order.side).remove(order);
-    this.resting.delete(clientOrderId);
+    this.unrest(clientOrderId);
     return this.close(record, 'CANCELED', [], now);
   }
 
   /** A new quantity (total, not less than what has filled) or price; a new price or more quantity loses priority. */
   modify(clientOrderId: string, change: { quantity?: string; price?: string }, now: number): VenueReport[] {
     const order = this.resting.get(clientOrderId);
-    const record = this.records.get(clientOrderId);
+    const record = this.order(clientOrderId);
     const refuse = (reason: string): VenueReport[] => [
       { clientOrderId, event: { type: 'ModifyRejected', reason }, at: now },
     ];
@@ -245,8 +332,9 @@ export class MatchingEngine {
     order.price = price;
     order.remaining = remaining;
     if (losesPriority) {
-      this.sequence += 1;
-      order.sequence = this.sequence;
+      this.state.sequence += 1;
+      order.sequence = this.state.sequence;
+      this.state.resting[clientOrderId] = order.sequence;
     }
     record.quantity = this.sizeText(total);
     record.price = this.priceText(price);
@@ -263,7 +351,7 @@ export class MatchingEngine {
     ];
     this.take(order, price, reports, now);
     if (order.remaining === 0n) {
-      this.resting.delete(clientOrderId);
+      this.unrest(clientOrderId);
       return reports;
     }
     this.sideOf(order.side).add(order);
@@ -282,21 +370,15 @@ export class MatchingEngine {
     const isMarket = (order: RestingOrder) => order.owner === 'market';
     this.bids.removeWhere(isMarket);
     this.asks.removeWhere(isMarket);
+    this.state.market = levels;
     const reports: VenueReport[] = [];
     for (const [side, list] of [
       ['BUY', levels.bids],
       ['SELL', levels.asks],
     ] as const) {
       for (const [priceText, sizeText] of list) {
-        this.sequence += 1;
-        const order: RestingOrder = {
-          clientOrderId: `market-${this.sequence}`,
-          owner: 'market',
-          side,
-          price: this.priceUnits(Decimal.parse(priceText, 'market price')),
-          remaining: this.sizeUnits(Decimal.parse(sizeText, 'market size')),
-          sequence: this.sequence,
-        };
+        this.state.sequence += 1;
+        const order = this.marketOrder(side, priceText, sizeText, this.state.sequence);
         this.take(order, order.price, reports, now);
         if (order.remaining > 0n) this.sideOf(side).add(order);
       }
@@ -312,12 +394,12 @@ export class MatchingEngine {
       const size = maker.remaining < incoming.remaining ? maker.remaining : incoming.remaining;
       maker.remaining -= size;
       incoming.remaining -= size;
-      this.trades += 1;
-      const tradeId = `${this.options.venue}-T${this.trades}`;
+      this.state.trades += 1;
+      const tradeId = `${this.options.venue}-T${this.state.trades}`;
       this.fill(maker, size, maker.price, tradeId, 'maker', reports, now);
       this.fill(incoming, size, maker.price, tradeId, 'taker', reports, now);
       book.popBestIfDone();
-      if (maker.remaining === 0n) this.resting.delete(maker.clientOrderId);
+      if (maker.remaining === 0n && maker.owner === 'client') this.unrest(maker.clientOrderId);
     }
   }
 
@@ -331,7 +413,7 @@ export class MatchingEngine {
     now: number,
   ): void {
     if (order.owner !== 'client') return;
-    const record = this.records.get(order.clientOrderId) as VenueOrderRecord;
+    const record = this.records[order.clientOrderId] as VenueOrderRecord;
     const quantity = this.sizeText(size);
     const priceText = this.priceText(price);
     const rate = liquidity === 'maker' ? this.makerFee : this.takerFee;
@@ -340,7 +422,10 @@ export class MatchingEngine {
     const filled = this.sizeUnits(Decimal.parse(record.filledQuantity)) + size;
     record.filledQuantity = this.sizeText(filled);
     record.fills.push({ tradeId, quantity, price: priceText, commission, at: now });
-    if (order.remaining === 0n) record.status = 'FILLED';
+    if (order.remaining === 0n) {
+      record.status = 'FILLED';
+      this.retire(record);
+    }
     reports.push({
       clientOrderId: order.clientOrderId,
       event: { type: 'Filled', tradeId, quantity, price: priceText, commission },
@@ -356,6 +441,7 @@ export class MatchingEngine {
     reason?: string,
   ): VenueReport[] {
     record.status = status;
+    this.retire(record);
     reports.push({
       clientOrderId: record.clientOrderId,
       event: reason === undefined ? { type: 'Canceled' } : { type: 'Canceled', reason },

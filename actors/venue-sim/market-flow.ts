@@ -1,0 +1,130 @@
+import { Decimal } from '../../src/domain/decimal.ts';
+import { type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
+import type { QuoteTick, TradeTick } from '../../src/domain/market-data.ts';
+import { closeSessions } from './order-flow.ts';
+import { stepMarket } from './synthetic-market.ts';
+import { beginTurn, finish, push, route, type Turn } from './turn.ts';
+import { engineOf, type VenueContext } from './venue-state.ts';
+
+/** A tick from a market data file, tagged with its kind. */
+export type MarketDataTick = { kind: 'quote'; tick: QuoteTick } | { kind: 'trade'; tick: TradeTick };
+
+/** What the replay reader hands the venue at a time: ticks, and how far into the file they go. */
+export interface ReplayChunk {
+  ticks: MarketDataTick[];
+  /** The line number of the last line read (good or not). */
+  lastLine: number;
+  /** Malformed lines among those read, already logged by the reader. */
+  skipped: number;
+  /** The reader reached the end of the file. */
+  done: boolean;
+}
+
+function publish(
+  turn: Turn,
+  instrumentId: string,
+  type: 'quote' | 'trade',
+  tick: QuoteTick | TradeTick,
+): void {
+  const clients = turn.context.subscribers[instrumentId];
+  if (clients === undefined) return;
+  for (const client of clients) push(turn, client, type, tick);
+}
+
+/** The venue's book changed: its new touch goes to the instrument's subscribers. */
+function publishTouch(turn: Turn, instrumentId: string): void {
+  const engine = engineOf(turn.context, instrumentId);
+  const touch = engine?.depth(1);
+  const bid = touch?.bids[0];
+  const ask = touch?.asks[0];
+  if (bid === undefined || ask === undefined) return;
+  publish(turn, instrumentId, 'quote', {
+    instrumentId,
+    bid: bid[0],
+    ask: ask[0],
+    bidSize: bid[1],
+    askSize: ask[1],
+    ts: turn.now,
+  });
+}
+
+/** Now and then someone trades at the touch, so that trade ticks (and bars) exist downstream. */
+function maybeTrade(turn: Turn, spec: InstrumentSpec, touch: { bid: string; ask: string }, maxUnits: number) {
+  if (!turn.chance.hits(turn.context.tradeProbability)) return;
+  const aggressor = turn.chance.int(0, 1) === 0 ? 'BUY' : 'SELL';
+  const units = BigInt(turn.chance.int(1, Math.max(1, maxUnits)));
+  turn.context.syntheticTrades += 1;
+  publish(turn, spec.id, 'trade', {
+    instrumentId: spec.id,
+    price: aggressor === 'BUY' ? touch.ask : touch.bid,
+    size: Decimal.fromUnits(units, spec.sizePrecision).toString(),
+    aggressor,
+    tradeId: `${turn.context.venue}-X${turn.context.syntheticTrades}`,
+    ts: turn.now,
+  });
+}
+
+/**
+ * One tick of the venue's clock: every synthetic market takes a step (the book's market liquidity is replaced,
+ * resting client orders it crosses fill), subscribers get the new touch and now and then a trade, and the venue
+ * may drop its sessions (the disconnect fault). A replayed market moves with its file, not with the clock.
+ */
+export function step(turn: Turn): void {
+  const context = turn.context;
+  context.steps += 1;
+  if (context.replay === undefined) {
+    context.markets = { ...context.markets };
+    for (const [instrumentId, market] of Object.entries(context.markets)) {
+      const spec = context.instruments[instrumentId] as InstrumentSpec;
+      const engine = engineOf(context, instrumentId);
+      if (engine === undefined) continue;
+      const next = stepMarket(market, instrumentOf(spec));
+      context.markets[instrumentId] = next.state;
+      route(turn, engine, engine.setMarket(next.levels, turn.now));
+      publishTouch(turn, instrumentId);
+      const bid = next.levels.bids[0];
+      const ask = next.levels.asks[0];
+      if (bid !== undefined && ask !== undefined) {
+        maybeTrade(turn, spec, { bid: bid[0], ask: ask[0] }, next.state.settings.minLevelSize);
+      }
+    }
+  }
+  if (Object.keys(context.sessions).length > 0 && turn.chance.hits(context.faults.disconnectRate)) {
+    closeSessions(turn, 'simulated disconnect');
+  }
+}
+
+/**
+ * Replayed ticks: a quote becomes the market's liquidity (one level a side, its sizes) and goes to subscribers as
+ * it is; a trade goes to subscribers. Ticks for instruments the venue does not list are counted as skipped.
+ */
+export function replay(turn: Turn, chunk: ReplayChunk): void {
+  const context = turn.context;
+  let skipped = chunk.skipped;
+  for (const item of chunk.ticks) {
+    const engine = engineOf(context, item.tick.instrumentId);
+    if (engine === undefined) {
+      skipped += 1;
+      continue;
+    }
+    if (item.kind === 'quote') {
+      const { bid, ask, bidSize, askSize } = item.tick;
+      route(turn, engine, engine.setMarket({ bids: [[bid, bidSize]], asks: [[ask, askSize]] }, turn.now));
+    }
+    publish(turn, item.tick.instrumentId, item.kind, item.tick);
+  }
+  context.replayedLines += chunk.ticks.length - (skipped - chunk.skipped);
+  context.skippedLines += skipped;
+  context.replayLine = chunk.lastLine;
+}
+
+/** Sends the delayed reports due at the earliest due time, which is the venue clock's new time. */
+export function deliverDue(context: VenueContext): VenueContext {
+  const pending = context.pending;
+  const due = pending[0]?.due ?? context.now;
+  let count = 0;
+  while (count < pending.length && (pending[count] as { due: number }).due <= due) count += 1;
+  const turn = beginTurn(context, due);
+  for (const delivery of pending.splice(0, count)) push(turn, delivery.to, 'venueReport', delivery.payload);
+  return finish(turn);
+}

@@ -1,0 +1,50 @@
+import type { Static } from '@sinclair/typebox';
+import type { VenueFillSchema, VenueOrderRecordSchema } from './protocol.ts';
+import { engineOf, type VenueContext } from './venue-state.ts';
+
+/* The answers to the venue's queries, read from its context (reconciliation asks these after a restart). */
+
+type OrderRecord = Static<typeof VenueOrderRecordSchema>;
+type Fill = Static<typeof VenueFillSchema>;
+
+export function findOrder(context: VenueContext, clientOrderId: string): OrderRecord | undefined {
+  for (const instrumentId in context.books) {
+    const record = engineOf(context, instrumentId)?.order(clientOrderId);
+    if (record !== undefined) return { ...record, instrumentId };
+  }
+  return undefined;
+}
+
+export function openOrders(context: VenueContext, instrumentId?: string): OrderRecord[] {
+  const ids = instrumentId === undefined ? Object.keys(context.books) : [instrumentId];
+  return ids.flatMap(
+    (id) =>
+      engineOf(context, id)
+        ?.openOrders()
+        .map((record) => ({ ...record, instrumentId: id })) ?? [],
+  );
+}
+
+export function fillsSince(context: VenueContext, since: number): Fill[] {
+  return Object.keys(context.books)
+    .flatMap(
+      (instrumentId) =>
+        engineOf(context, instrumentId)
+          ?.fillsSince(since)
+          .map((fill) => ({ ...fill, instrumentId })) ?? [],
+    )
+    .sort((a, b) => a.at - b.at);
+}
+
+export function status(context: VenueContext) {
+  let open = 0;
+  for (const book of Object.values(context.books)) open += Object.keys(book.resting).length;
+  return {
+    sessions: Object.keys(context.sessions),
+    openOrders: open,
+    fills: context.fills,
+    steps: context.steps,
+    replayedLines: context.replayedLines,
+    skippedLines: context.skippedLines,
+  };
+}
