@@ -40,6 +40,12 @@ export const marketDataProtocol = defineProtocol({
           dropped: Type.Integer(),
         }),
       ),
+      /** Ticks left out of bars because their interval had already closed. */
+      lateTicks: Type.Optional(Type.Integer()),
+      /** The price sinks (execution, portfolio, risk), conflated like subscribers. */
+      sinks: Type.Optional(
+        Type.Array(Type.Object({ sink: Type.String(), delivered: Type.Integer(), dropped: Type.Integer() })),
+      ),
     }),
   },
 });

@@ -22,6 +22,11 @@ export interface ActorIO {
   ask<TReply = unknown>(to: string, type: string, payload: unknown, options?: AskOptions): Promise<TReply>;
   /** Answers the ask that `request` came with. A message that was not an ask has no one to answer: ignored. */
   reply(request: MessageMeta, payload: unknown): void;
+  /**
+   * How many more tells to `to` would be sent at once (fewer than `limit` unacknowledged, never beyond the window)
+   * rather than held, which would pause this actor's input.
+   */
+  room(to: string, limit?: number): number;
   /** Resolves once a receiver has acknowledged something, so a producer that got `false` from tell may retry. */
   writable(): Promise<void>;
   now(): number;

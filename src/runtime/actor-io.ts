@@ -24,6 +24,7 @@ export function createActorIO(
         ...options,
         timeoutMs: options?.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS,
       }),
+    room: (to, limit) => router.room(to, limit),
     writable: () => router.whenWritable(),
     reply: (request, payload) => {
       if (request.replyTo === undefined) return;

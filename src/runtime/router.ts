@@ -255,6 +255,21 @@ export class Router {
     return { ...options, timestamp: now() };
   }
 
+  /**
+   * How many more envelopes to actor `to` would go out at once rather than be held: fewer than `limit` (default
+   * the window) unacknowledged to the endpoint hosting it, and never beyond its window. A sender that must not
+   * pause for one slow receiver (a fan-out to consumers of different speeds) asks before it sends. An actor in
+   * this thread runs in this thread's own loop and never pauses its sender, so it always has room up to `limit`.
+   */
+  room(to: string, limit = this.options.window): number {
+    const bound = Math.min(limit, this.options.window);
+    const target = actorOf(to);
+    if (this.locals.has(target)) return bound;
+    const link = this.routes.get(target);
+    const used = link === undefined ? (this.unresolved.get(target)?.length ?? 0) : link.inFlight;
+    return Math.max(0, bound - used);
+  }
+
   /** Resolves once there may be room to send again (after the next acknowledgement from any peer). */
   whenWritable(): Promise<void> {
     return new Promise((resolve) => this.writableWaiters.push(resolve));

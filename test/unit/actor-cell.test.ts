@@ -14,6 +14,7 @@ function testIO(replies: unknown[]): ActorIO {
     tell: () => true,
     ask: () => Promise.reject(new Error('no asks in this test')),
     writable: () => Promise.resolve(),
+    room: (_to, limit = Number.POSITIVE_INFINITY) => limit,
     reply: (_request, payload) => replies.push(payload),
   };
 }

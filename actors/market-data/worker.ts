@@ -1,0 +1,64 @@
+import type { QuoteTick, TradeTick } from '../../src/domain/market-data.ts';
+import { type ActorIO, defineActor } from '../../src/index.ts';
+import type { Outlet } from './fan-out.ts';
+import { Feed } from './feed.ts';
+import { type MarketDataContext, marketDataMachine } from './machine.ts';
+import { marketDataProtocol } from './protocol.ts';
+
+/** One feed per actor incarnation: a restarted actor gets a new io, and so starts a fresh feed. */
+const feeds = new WeakMap<ActorIO, Feed>();
+
+function feedOf(io: ActorIO, context: MarketDataContext): Feed {
+  let feed = feeds.get(io);
+  if (feed === undefined) {
+    const outlet: Outlet = {
+      tell: (to, type, payload) => io.tell(to, type, payload),
+      room: (to, limit) => io.room(to, limit),
+      writable: () => io.writable(),
+    };
+    feed = new Feed(outlet, context.maxInFlight, context.priceSinks);
+    feeds.set(io, feed);
+  }
+  return feed;
+}
+
+/**
+ * Market data as an actor. Quotes and trades (tick rate) and the bar timer's `closeBars` run in fast handlers
+ * that read the subscriptions from the machine's current state; subscribing, unsubscribing and stats go through
+ * the machine. A worker hosting market data loads this module.
+ */
+export const marketDataActor = defineActor({
+  kind: 'market-data',
+  protocol: marketDataProtocol,
+  machine: marketDataMachine,
+  handlers: {
+    quote: (message, actor, io) => {
+      const { context } = actor.snapshot;
+      const tick = message.payload as QuoteTick;
+      feedOf(io, context).quote(tick, context.routes[tick.instrumentId]);
+    },
+    trade: (message, actor, io) => {
+      const { context } = actor.snapshot;
+      const tick = message.payload as TradeTick;
+      feedOf(io, context).trade(tick, context.routes[tick.instrumentId]);
+    },
+    closeBars: (message, actor, io) => {
+      const { context } = actor.snapshot;
+      feedOf(io, context).closeBars(message.meta.timestamp, context.routes);
+    },
+  },
+  effects: (io) => ({
+    actions: {
+      emit: ({ context }) => {
+        for (const { adapter, instrumentId } of context.outbox)
+          io.tell(adapter, 'subscribe', { instrumentId });
+      },
+      answerStats: ({ context, event }) => {
+        io.reply(event.meta, feedOf(io, context).stats(context.subscriptions));
+      },
+      requestCloseBars: () => {
+        io.tell(io.self, 'closeBars', {});
+      },
+    },
+  }),
+});
