@@ -1,0 +1,126 @@
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ClientOrderIdGenerator } from '../../src/domain/identifiers.ts';
+import type { InstrumentSpec } from '../../src/domain/instrument.ts';
+import type { Order, OrderRequest } from '../../src/domain/order.ts';
+import { OrderRequestSchema } from '../../src/domain/schemas.ts';
+import { ValidationError } from '../../src/resilience/errors.ts';
+import type { PositionView, StrategyContext, StrategyLog, StrategyOrder } from './strategy.ts';
+
+/** What the host knows of its orders and positions, as execution and the portfolio last reported them. */
+export interface HostViews {
+  readonly openOrders: Readonly<Record<string, Order>>;
+  readonly positions: Readonly<Record<string, PositionView>>;
+}
+
+/** The effects a strategy's context needs: the host's messages out, its clock and its log. */
+export interface ContextPorts {
+  tell(to: string, type: string, payload: unknown): void;
+  now(): number;
+  readonly log: StrategyLog;
+}
+
+export interface ContextCounters {
+  ticks: number;
+  bars: number;
+  ordersSubmitted: number;
+  cancels: number;
+  modifies: number;
+}
+
+export interface ContextOptions {
+  strategyId: string;
+  params: Readonly<Record<string, unknown>>;
+  instruments: readonly InstrumentSpec[];
+  riskId: string;
+  ports: ContextPorts;
+}
+
+const orderCheck = TypeCompiler.Compile(OrderRequestSchema);
+const EMPTY_VIEWS: HostViews = { openOrders: {}, positions: {} };
+
+/**
+ * The StrategyContext a host gives its strategy: orders go to the risk engine under the host's strategy id, with
+ * client order ids unique across restarts (each incarnation's generator starts at its own time), and reads come
+ * from the views the host sets before each call into the strategy.
+ */
+export class HostedStrategyContext implements StrategyContext {
+  readonly strategyId: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly log: StrategyLog;
+  readonly counters: ContextCounters = { ticks: 0, bars: 0, ordersSubmitted: 0, cancels: 0, modifies: 0 };
+  /** Set by the host before it calls the strategy. */
+  views: HostViews = EMPTY_VIEWS;
+  private readonly instruments: ReadonlyMap<string, InstrumentSpec>;
+  private readonly ids: ClientOrderIdGenerator;
+  /** Orders sent that execution has not reported yet: a modify needs their instrument before the first report. */
+  private readonly unreported = new Map<string, string>();
+  private readonly riskId: string;
+  private readonly ports: ContextPorts;
+
+  constructor(options: ContextOptions) {
+    this.strategyId = options.strategyId;
+    this.params = options.params;
+    this.log = options.ports.log;
+    this.instruments = new Map(options.instruments.map((spec) => [spec.id, spec]));
+    this.ids = new ClientOrderIdGenerator(options.strategyId, options.ports.now());
+    this.riskId = options.riskId;
+    this.ports = options.ports;
+  }
+
+  now(): number {
+    return this.ports.now();
+  }
+
+  instrument(instrumentId: string): InstrumentSpec | undefined {
+    return this.instruments.get(instrumentId);
+  }
+
+  submit(order: StrategyOrder): string {
+    const request: OrderRequest = { ...order, clientOrderId: this.ids.next(), strategyId: this.strategyId };
+    // A malformed order is a bug in the strategy: failing here names it, where risk would only drop the message.
+    if (!orderCheck.Check(request)) {
+      const first = orderCheck.Errors(request).First();
+      throw new ValidationError(
+        `strategy ${this.strategyId}: invalid order (${first?.path || '/'}: ${first?.message})`,
+        { strategyId: this.strategyId },
+      );
+    }
+    this.unreported.set(request.clientOrderId, request.instrumentId);
+    this.counters.ordersSubmitted += 1;
+    this.ports.tell(this.riskId, 'submit', { order: request });
+    return request.clientOrderId;
+  }
+
+  cancel(clientOrderId: string): void {
+    this.counters.cancels += 1;
+    this.ports.tell(this.riskId, 'cancel', { clientOrderId });
+  }
+
+  modify(clientOrderId: string, change: { quantity?: string; price?: string; triggerPrice?: string }): void {
+    const instrumentId =
+      this.unreported.get(clientOrderId) ?? this.views.openOrders[clientOrderId]?.instrumentId;
+    if (instrumentId === undefined) {
+      // Closed while the strategy decided to modify it: the risk engine would deny it as not open.
+      this.log.warn('modify of an order that is not open ignored', { clientOrderId });
+      return;
+    }
+    this.counters.modifies += 1;
+    this.ports.tell(this.riskId, 'modify', { clientOrderId, instrumentId, ...change });
+  }
+
+  /** Execution reported the order: from now on the views know it. */
+  reported(clientOrderId: string): void {
+    this.unreported.delete(clientOrderId);
+  }
+
+  position(instrumentId: string): PositionView | undefined {
+    return this.views.positions[instrumentId];
+  }
+
+  openOrders(instrumentId?: string): Order[] {
+    const orders = Object.values(this.views.openOrders);
+    return instrumentId === undefined
+      ? orders
+      : orders.filter((order) => order.instrumentId === instrumentId);
+  }
+}

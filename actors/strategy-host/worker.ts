@@ -1,0 +1,146 @@
+import { type EventObject, fromCallback } from 'xstate';
+import type { Bar, QuoteTick, TradeTick } from '../../src/domain/market-data.ts';
+import { type ActorIO, defineActor, type FastHandler } from '../../src/index.ts';
+import type { ContextPorts, HostViews } from './context.ts';
+import type { StrategyHostSettings } from './input.ts';
+import { type Subscription, strategyHostMachine } from './machine.ts';
+import { strategyHostProtocol } from './protocol.ts';
+import { openSession, type StrategySession, strategyLog } from './session.ts';
+import type { Strategy } from './strategy.ts';
+
+type OrderReport = Parameters<NonNullable<Strategy['onOrderEvent']>>[0];
+
+type MarketData = { type: string; payload: unknown };
+
+interface Slot {
+  session: StrategySession | undefined;
+  /**
+   * Market data that came before the strategy started. A restored host is sent what its predecessor had not
+   * acknowledged at once, while its strategy is still being imported: it is held and handed over after onStart.
+   */
+  backlog: MarketData[];
+  dropped: number;
+}
+
+/** Enough for seconds of ticks while a strategy module loads; beyond it the oldest go (they are stale by then). */
+const MAX_BACKLOG = 10_000;
+
+/**
+ * The live strategy of each incarnation, kept outside the machine (it is code, not state). Keyed by the ActorIO
+ * its incarnation was given, so that a restarted host never reaches its predecessor's strategy, even inline.
+ */
+const slots = new WeakMap<ActorIO, Slot>();
+
+function deliver(session: StrategySession, message: MarketData, views: HostViews): void {
+  if (message.type === 'bar') session.bar(message.payload as Bar, views);
+  else if (message.type === 'quote')
+    session.tick({ kind: 'quote', ...(message.payload as QuoteTick) }, views);
+  else session.tick({ kind: 'trade', ...(message.payload as TradeTick) }, views);
+}
+
+const marketData: FastHandler<typeof strategyHostMachine> = (message, actor, io) => {
+  const slot = slots.get(io) as Slot;
+  if (slot.session?.started) {
+    deliver(slot.session, message, actor.snapshot.context);
+    return;
+  }
+  slot.backlog.push({ type: message.type, payload: message.payload });
+  if (slot.backlog.length > MAX_BACKLOG) {
+    slot.backlog.shift();
+    slot.dropped += 1;
+  }
+};
+
+/** A subscription as plain data with no undefined fields: it is persisted and sent to market data. */
+function plain(subscription: Subscription): Subscription {
+  const { instrumentId, quotes, trades, barIntervalMs } = subscription;
+  return {
+    instrumentId,
+    ...(quotes === undefined ? {} : { quotes }),
+    ...(trades === undefined ? {} : { trades }),
+    ...(barIntervalMs === undefined ? {} : { barIntervalMs }),
+  };
+}
+
+/**
+ * The strategy host as an actor. Quotes, trades and bars go straight to the strategy through fast handlers, with no
+ * transition per tick; what the strategy does (submit, cancel, modify) goes to the risk engine from its context.
+ */
+export const strategyHostActor = defineActor({
+  kind: 'strategy-host',
+  protocol: strategyHostProtocol,
+  machine: strategyHostMachine,
+  handlers: { quote: marketData, trade: marketData, bar: marketData },
+  effects: (io) => {
+    const slot: Slot = { session: undefined, backlog: [], dropped: 0 };
+    slots.set(io, slot);
+    const ports: ContextPorts = {
+      tell: (to, type, payload) => {
+        io.tell(to, type, payload);
+      },
+      now: () => io.now(),
+      log: strategyLog(io.log),
+    };
+    return {
+      actors: {
+        session: fromCallback<EventObject, StrategyHostSettings>(({ input, sendBack }) => {
+          let stopped = false;
+          openSession(input, ports).then(
+            (session) => {
+              if (stopped) return;
+              slot.session = session;
+              sendBack({ type: 'loaded', subscriptions: session.strategy.subscriptions.map(plain) });
+            },
+            (error: unknown) => {
+              if (!stopped) sendBack({ type: 'loadFailed', message: (error as Error).message });
+            },
+          );
+          return () => {
+            stopped = true;
+            slot.session?.stop();
+            slot.session = undefined;
+          };
+        }),
+      },
+      actions: {
+        subscribe: ({ context }) => {
+          for (const subscription of context.subscriptions) {
+            io.tell(context.marketDataId, 'subscribe', { subscriber: io.self, ...subscription });
+          }
+        },
+        startStrategy: ({ context }) => {
+          const session = slot.session as StrategySession;
+          session.start(context);
+          if (slot.dropped > 0) {
+            io.log.warn({ dropped: slot.dropped }, 'market data dropped while the strategy was loading');
+          }
+          const backlog = slot.backlog;
+          slot.backlog = [];
+          slot.dropped = 0;
+          for (const message of backlog) deliver(session, message, context);
+        },
+        notifyOrderEvent: ({ context, event }) => {
+          if (event.type === 'orderEvent') slot.session?.orderEvent(event.payload as OrderReport, context);
+        },
+        notifyPosition: ({ context, event }) => {
+          if (event.type !== 'portfolioEvent' || event.payload.kind !== 'position') return;
+          const position = context.positions[event.payload.instrumentId];
+          if (position !== undefined) slot.session?.positionChanged(position, context);
+        },
+        answerStatus: ({ context, event, self }) => {
+          if (event.type !== 'status') return;
+          const counters = slot.session?.context.counters;
+          io.reply(event.meta, {
+            strategyId: context.strategyId,
+            state: String(self.getSnapshot().value),
+            ticks: counters?.ticks ?? 0,
+            bars: counters?.bars ?? 0,
+            ordersSubmitted: counters?.ordersSubmitted ?? 0,
+            orderEvents: context.orderEvents,
+            errors: context.errors,
+          });
+        },
+      },
+    };
+  },
+});
