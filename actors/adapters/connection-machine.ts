@@ -3,6 +3,14 @@ import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator
 import { assign, fromPromise, setup } from 'xstate';
 import { backoffDelay, type ExponentialBackoff } from '../../src/resilience/backoff.ts';
 
+export type ConnectionState =
+  | 'disconnected'
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'disconnecting'
+  | 'failed';
+
 export interface ConnectionInput {
   venue: string;
   backoff?: ExponentialBackoff;
@@ -59,8 +67,8 @@ export const connectionMachine = setup({
     backoff: ({ context }) => context.nextDelayMs,
   },
   actions: {
-    /** Told of every state change, for the adapter's owner (execution halts routing while not connected). */
-    report: () => undefined,
+    /** Told of every state change, for the connection's owner (the adapter routes orders only while connected). */
+    report: (_, _params: { state: ConnectionState }) => undefined,
     recordFailure: assign(({ context }, params: { error: string }) => {
       const jitter = drawJitter(context.rng);
       return {
@@ -85,11 +93,11 @@ export const connectionMachine = setup({
   initial: 'disconnected',
   states: {
     disconnected: {
-      entry: 'report',
+      entry: { type: 'report', params: { state: 'disconnected' } },
       on: { connect: 'connecting' },
     },
     connecting: {
-      entry: 'report',
+      entry: { type: 'report', params: { state: 'connecting' } },
       invoke: {
         src: 'openConnection',
         input: ({ context }) => ({ venue: context.venue }),
@@ -104,7 +112,7 @@ export const connectionMachine = setup({
       on: { disconnect: 'disconnecting' },
     },
     connected: {
-      entry: 'report',
+      entry: { type: 'report', params: { state: 'connected' } },
       on: {
         lost: {
           target: 'reconnecting',
@@ -114,12 +122,13 @@ export const connectionMachine = setup({
       },
     },
     reconnecting: {
-      entry: 'report',
+      entry: { type: 'report', params: { state: 'reconnecting' } },
       always: { guard: ({ context }) => context.attempt >= context.maxAttempts, target: 'failed' },
       after: { backoff: 'connecting' },
       on: { disconnect: 'disconnected', connect: 'connecting' },
     },
     disconnecting: {
+      entry: { type: 'report', params: { state: 'disconnecting' } },
       invoke: {
         src: 'closeConnection',
         input: ({ context }) => ({ venue: context.venue }),
@@ -128,7 +137,7 @@ export const connectionMachine = setup({
       },
     },
     failed: {
-      entry: 'report',
+      entry: { type: 'report', params: { state: 'failed' } },
       on: { connect: { target: 'connecting', actions: 'resetAttempts' } },
     },
   },

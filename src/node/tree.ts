@@ -92,13 +92,20 @@ export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
     },
     {
       id: NODE_IDS.adapter(venue),
-      start: actorStart(config, 'adapters', 'adapterActor', {
-        venue,
-        venueActorId: NODE_IDS.venue(venue),
-        executionId: NODE_IDS.execution,
-        marketDataId: NODE_IDS.marketData,
-        seed: config.venue.seed,
-      }),
+      // A venue session cannot be restored from a snapshot: a restarted adapter starts fresh, connects again,
+      // subscribes to every instrument and reconciles.
+      start: {
+        ...actorStart(config, 'adapters', 'adapterActor', {
+          venue,
+          venueActorId: NODE_IDS.venue(venue),
+          executionId: NODE_IDS.execution,
+          marketDataId: NODE_IDS.marketData,
+          seed: config.venue.seed,
+          subscriptions: instruments.map((spec) => spec.id),
+          maxAttempts: 1000,
+        }),
+        persist: false,
+      },
     },
   ];
   const strategies: ActorChildSpec[] = config.strategies.map((strategy) => ({

@@ -10,6 +10,11 @@ export interface CircuitBreakerOptions {
   /** Trial calls allowed at once while half-open; one success closes the circuit, one failure opens it again. */
   halfOpenCalls?: number;
   now?: () => number;
+  /**
+   * Whether an error of a call says the service is unwell. Default: every error. A venue that refuses an order
+   * has answered, so it is healthy: such errors should not open the circuit.
+   */
+  isFailure?: (error: unknown) => boolean;
   onStateChange?: (from: CircuitState, to: CircuitState) => void;
 }
 
@@ -45,7 +50,8 @@ export class CircuitBreaker {
       this.succeeded();
       return result;
     } catch (error) {
-      this.failed();
+      if (this.options.isFailure?.(error) ?? true) this.failed();
+      else this.succeeded();
       throw error;
     }
   }

@@ -1,0 +1,252 @@
+import { assign, sendTo, setup } from 'xstate';
+import type { ProtocolEvent } from '../../src/index.ts';
+import type { ExponentialBackoff } from '../../src/resilience/backoff.ts';
+import { type ConnectionInput, type ConnectionState, connectionMachine } from './connection-machine.ts';
+import type { adapterProtocol } from './protocol.ts';
+import { type OrderReport, reconcileOrder, reconcileSession, type SessionFacts } from './reconcile.ts';
+import { toVenueRequest } from './translate.ts';
+import type { CallResult, VenueCall } from './venue-calls.ts';
+
+export interface AdapterInput {
+  venue: string;
+  /** The venue's actor id. Default `venue-<venue>`. */
+  venueActorId?: string;
+  executionId?: string;
+  marketDataId?: string;
+  backoff?: ExponentialBackoff;
+  /** Failed connection attempts in a row before the adapter stops trying (until it is restarted). */
+  maxAttempts?: number;
+  breaker?: BreakerSettings;
+  /** How long a question to the venue may go unanswered. */
+  callTimeoutMs?: number;
+  /** How far before the last fill seen fills are asked for after a reconnect, as fills may be stamped late. */
+  fillMarginMs?: number;
+  /** Seeds the reconnect jitter. */
+  seed?: number;
+  /**
+   * Instruments to subscribe to from the start. A node lists its venue's instruments here, so that an adapter
+   * that restarts fresh (it does not persist: its session cannot be restored) subscribes again by itself.
+   */
+  subscriptions?: string[];
+}
+
+export interface BreakerSettings {
+  failureThreshold: number;
+  resetTimeoutMs: number;
+}
+
+export interface AdapterContext {
+  venue: string;
+  venueActorId: string;
+  executionId: string;
+  marketDataId: string;
+  connectionSettings: ConnectionInput;
+  breaker: BreakerSettings;
+  callTimeoutMs: number;
+  fillMarginMs: number;
+  connection: ConnectionState;
+  /** Instruments market data asked for, subscribed again on every new session. */
+  subscriptions: string[];
+  sessions: number;
+  /** When the last fill seen happened; before any, when the first session began. */
+  lastFillAt: number | undefined;
+  routed: number;
+  failedCalls: number;
+}
+
+type OrderCall = Extract<VenueCall, { kind: 'submit' | 'modify' | 'cancel' }>;
+
+/** What the adapter's own effects tell its machine: never messages from other actors. */
+export type AdapterInternalEvent =
+  | { type: 'adapter.start' }
+  | { type: 'connection.changed'; state: ConnectionState; at: number }
+  | { type: 'call.done'; call: VenueCall; result: CallResult }
+  | { type: 'call.failed'; call: VenueCall; reason: string; outcomeUnknown: boolean }
+  | { type: 'fill.seen'; at: number }
+  | { type: 'session.reconciled'; facts: SessionFacts }
+  /** The new session could not be reconciled (the venue did not answer): counted, and left to later queries. */
+  | { type: 'session.unreconciled' };
+
+export type AdapterEvent = ProtocolEvent<typeof adapterProtocol> | AdapterInternalEvent;
+
+const isOrderCall = (call: VenueCall): call is OrderCall =>
+  call.kind === 'submit' || call.kind === 'modify' || call.kind === 'cancel';
+
+/** The venue event that tells execution an order call failed for sure. */
+function refusal(call: OrderCall, reason: string): OrderReport {
+  const type = { submit: 'Rejected', modify: 'ModifyRejected', cancel: 'CancelRejected' } as const;
+  return { clientOrderId: call.clientOrderId, event: { type: type[call.kind], reason } };
+}
+
+function orderCallOf(event: AdapterEvent): OrderCall | undefined {
+  switch (event.type) {
+    case 'submit': {
+      const order = toVenueRequest(event.payload.order);
+      return { kind: 'submit', clientOrderId: order.clientOrderId, order };
+    }
+    case 'modify':
+      return { kind: 'modify', clientOrderId: event.payload.clientOrderId, change: event.payload };
+    case 'cancel':
+      return { kind: 'cancel', clientOrderId: event.payload.clientOrderId };
+    default:
+      return undefined;
+  }
+}
+
+const adapterSetup = setup({
+  types: {
+    context: {} as AdapterContext,
+    events: {} as AdapterEvent,
+    input: {} as AdapterInput,
+  },
+  actors: { connection: connectionMachine },
+  actions: {
+    call: (_, _params: { call: VenueCall }) => undefined,
+    report: (_, _params: { reports: OrderReport[] }) => undefined,
+    reconcile: (_, _params: { since: number }) => undefined,
+    answerStatus: () => undefined,
+    /** Makes the venue client the effects hold, from the settings in the context. */
+    configure: () => undefined,
+  },
+});
+
+/** An order from execution: to the venue while connected, refused at once (for sure, so reported) while not. */
+const route = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
+  const call = orderCallOf(event);
+  if (call === undefined) return;
+  if (context.connection === 'connected') {
+    enqueue({ type: 'call', params: { call } });
+    return;
+  }
+  const reason = `VENUE_UNAVAILABLE: venue ${context.venue} is ${context.connection}`;
+  enqueue({ type: 'report', params: { reports: [refusal(call, reason)] } });
+});
+
+const sessionBegan = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
+  if (event.type !== 'connection.changed') return;
+  const sessions = context.sessions + 1;
+  const lastFillAt = context.lastFillAt ?? event.at;
+  enqueue.assign({ connection: event.state, sessions, lastFillAt });
+  for (const instrumentId of context.subscriptions) {
+    enqueue({ type: 'call', params: { call: { kind: 'subscribe', instrumentId } } });
+  }
+  // Reports sent while the last session was going down may never have arrived: ask for what they would have said.
+  if (sessions > 1) {
+    enqueue({ type: 'reconcile', params: { since: Math.max(0, lastFillAt - context.fillMarginMs) } });
+  }
+});
+
+const callFailed = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
+  if (event.type !== 'call.failed') return;
+  enqueue.assign({ failedCalls: context.failedCalls + 1 });
+  // A call whose outcome is unknown (it may have reached the venue) is not refused: the venue may be working the
+  // order. Execution asks about orders left unanswered (queryOrder), and the venue's answer settles it.
+  if (isOrderCall(event.call) && !event.outcomeUnknown) {
+    enqueue({ type: 'report', params: { reports: [refusal(event.call, event.reason)] } });
+  }
+});
+
+const callDone = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
+  if (event.type !== 'call.done') return;
+  if (isOrderCall(event.call)) enqueue.assign({ routed: context.routed + 1 });
+  if (event.call.kind === 'queryOrder' && event.result.kind === 'queryOrder') {
+    const { clientOrderId, belief } = event.call;
+    const reports = reconcileOrder(belief, event.result.record).map((venueEvent) => ({
+      clientOrderId,
+      event: venueEvent,
+    }));
+    if (reports.length > 0) enqueue({ type: 'report', params: { reports } });
+  }
+});
+
+const sessionReconciled = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
+  if (event.type !== 'session.reconciled') return;
+  const reports = reconcileSession(event.facts);
+  if (reports.length > 0) enqueue({ type: 'report', params: { reports } });
+  const latest = Math.max(context.lastFillAt ?? 0, ...event.facts.fills.map((fill) => fill.at));
+  enqueue.assign({ lastFillAt: latest });
+});
+
+/**
+ * A venue adapter. Its connection is a child (the connection machine: backoff with seeded jitter). Orders from
+ * execution go to the venue while connected and are refused at once while not; the venue's answers become
+ * execution's venue events; every session after the first is reconciled with what execution believes, since
+ * reports may have been lost with the last one. The machine does no I/O: `call`, `report`, `reconcile` and
+ * `answerStatus` are its definition's effects, and what they learn comes back as the internal events above. Ticks
+ * and order reports do not wake it (worker.ts forwards them), except fills, whose time it keeps.
+ */
+export const adapterMachine = adapterSetup.createMachine({
+  id: 'adapter',
+  context: ({ input }) => ({
+    venue: input.venue,
+    venueActorId: input.venueActorId ?? `venue-${input.venue}`,
+    executionId: input.executionId ?? 'execution',
+    marketDataId: input.marketDataId ?? 'market-data',
+    connectionSettings: {
+      venue: input.venue,
+      ...(input.backoff === undefined ? {} : { backoff: input.backoff }),
+      ...(input.maxAttempts === undefined ? {} : { maxAttempts: input.maxAttempts }),
+      ...(input.seed === undefined ? {} : { seed: input.seed }),
+    },
+    breaker: input.breaker ?? { failureThreshold: 5, resetTimeoutMs: 5000 },
+    callTimeoutMs: input.callTimeoutMs ?? 2000,
+    fillMarginMs: input.fillMarginMs ?? 1000,
+    connection: 'disconnected',
+    subscriptions: [...new Set(input.subscriptions ?? [])],
+    sessions: 0,
+    lastFillAt: undefined,
+    routed: 0,
+    failedCalls: 0,
+  }),
+  invoke: { id: 'connection', src: 'connection', input: ({ context }) => context.connectionSettings },
+  // Raised, not sent from entry: the connection child is spawned after the entry actions run.
+  entry: ['configure', adapterSetup.raise({ type: 'adapter.start' })],
+  on: {
+    'adapter.start': { actions: adapterSetup.sendTo('connection', { type: 'connect' }) },
+    'connection.changed': [
+      {
+        guard: ({ event }) => event.type === 'connection.changed' && event.state === 'connected',
+        actions: sessionBegan,
+      },
+      { actions: assign({ connection: ({ event }) => event.state }) },
+    ],
+    sessionClosed: {
+      actions: sendTo('connection', ({ event }) => ({ type: 'lost' as const, reason: event.payload.reason })),
+    },
+    subscribe: {
+      actions: adapterSetup.enqueueActions(({ context, event, enqueue }) => {
+        if (event.type !== 'subscribe') return;
+        const { instrumentId } = event.payload;
+        if (!context.subscriptions.includes(instrumentId)) {
+          enqueue.assign({ subscriptions: [...context.subscriptions, instrumentId] });
+        }
+        if (context.connection === 'connected') {
+          enqueue({ type: 'call', params: { call: { kind: 'subscribe', instrumentId } } });
+        }
+      }),
+    },
+    submit: { actions: route },
+    modify: { actions: route },
+    cancel: { actions: route },
+    queryOrder: {
+      // Asked while disconnected, it waits: execution asks again, and a new session is reconciled anyway.
+      guard: ({ context }) => context.connection === 'connected',
+      actions: adapterSetup.enqueueActions(({ event, enqueue }) => {
+        if (event.type !== 'queryOrder') return;
+        const { clientOrderId, status } = event.payload;
+        const belief = { clientOrderId, ...(status === undefined ? {} : { status }) };
+        enqueue({ type: 'call', params: { call: { kind: 'queryOrder', clientOrderId, belief } } });
+      }),
+    },
+    'call.done': { actions: callDone },
+    'call.failed': { actions: callFailed },
+    'fill.seen': {
+      actions: assign({ lastFillAt: ({ context, event }) => Math.max(context.lastFillAt ?? 0, event.at) }),
+    },
+    'session.reconciled': { actions: sessionReconciled },
+    'session.unreconciled': {
+      actions: assign({ failedCalls: ({ context }) => context.failedCalls + 1 }),
+    },
+    status: { actions: 'answerStatus' },
+  },
+});

@@ -1,0 +1,142 @@
+import { fromPromise, sendParent } from 'xstate';
+import { defineActor } from '../../src/index.ts';
+import { CircuitBreaker } from '../../src/resilience/circuit-breaker.ts';
+import { describeError } from '../../src/resilience/errors.ts';
+import { connectionMachine } from './connection-machine.ts';
+import { type AdapterContext, adapterMachine } from './machine.ts';
+import { adapterProtocol } from './protocol.ts';
+import { collectSessionFacts } from './session-facts.ts';
+import { SimVenueClient } from './sim-venue-client.ts';
+import { callVenue } from './venue-calls.ts';
+import { countsAgainstVenue, outcomeUnknown, reasonOf, type VenueClient } from './venue-client.ts';
+
+interface Session {
+  client: VenueClient;
+  breaker: CircuitBreaker;
+}
+
+type Forwarded = { clientOrderId: string; event: { type: string } };
+
+/**
+ * The venue adapter as an actor, on the simulated venue. Quotes, trades and order reports arrive at venue rate, so
+ * fast handlers forward them without a transition; only a fill tells the machine (its time bounds the next
+ * reconcile). The client and the circuit breaker live here, in the effects, since they hold I/O and a clock.
+ */
+export const adapterActor = defineActor({
+  kind: 'venue-adapter',
+  protocol: adapterProtocol,
+  machine: adapterMachine,
+  handlers: {
+    quote: (message, actor, io) => {
+      io.tell(actor.snapshot.context.marketDataId, 'quote', message.payload);
+    },
+    trade: (message, actor, io) => {
+      io.tell(actor.snapshot.context.marketDataId, 'trade', message.payload);
+    },
+    venueReport: (message, actor, io) => {
+      const report = message.payload as Forwarded;
+      io.tell(actor.snapshot.context.executionId, 'venueEvent', report, {
+        correlationId: message.meta.correlationId,
+      });
+      if (report.event.type === 'Filled') actor.send({ type: 'fill.seen', at: message.meta.timestamp });
+    },
+  },
+  effects: (io) => {
+    let session: Session | undefined;
+    // Made at the first effect that has the adapter's context: the machine's entry, before it connects.
+    const sessionFor = (context: AdapterContext): Session => {
+      session ??= {
+        client: new SimVenueClient(io, {
+          venue: context.venue,
+          venueActorId: context.venueActorId,
+          callTimeoutMs: context.callTimeoutMs,
+        }),
+        breaker: new CircuitBreaker(`venue ${context.venue}`, {
+          failureThreshold: context.breaker.failureThreshold,
+          openMs: context.breaker.resetTimeoutMs,
+          now: io.now,
+          isFailure: countsAgainstVenue,
+          onStateChange: (from, to) =>
+            io.log.warn({ venue: context.venue, from, to }, 'venue circuit changed'),
+        }),
+      };
+      return session;
+    };
+    const live = (): Session => {
+      if (session === undefined) throw new Error('the adapter has not started its session yet');
+      return session;
+    };
+    return {
+      actors: {
+        connection: connectionMachine.provide({
+          actors: {
+            openConnection: fromPromise(async () => {
+              await live().client.connect();
+            }),
+            closeConnection: fromPromise(() => live().client.disconnect()),
+          },
+          actions: {
+            report: sendParent((_, params: { state: AdapterContext['connection'] }) => ({
+              type: 'connection.changed' as const,
+              state: params.state,
+              at: io.now(),
+            })),
+          },
+        }),
+      },
+      actions: {
+        configure: ({ context }) => {
+          sessionFor(context);
+        },
+        call: ({ context, self }, { call }) => {
+          const { client, breaker } = sessionFor(context);
+          callVenue(client, breaker, call).then(
+            (result) => self.send({ type: 'call.done', call, result }),
+            (error: unknown) => {
+              io.log.warn(
+                { venue: context.venue, call: call.kind, error: describeError(error) },
+                'venue call failed',
+              );
+              self.send({
+                type: 'call.failed',
+                call,
+                reason: reasonOf(error),
+                outcomeUnknown: outcomeUnknown(error),
+              });
+            },
+          );
+        },
+        report: ({ context }, { reports }) => {
+          for (const report of reports) io.tell(context.executionId, 'venueEvent', report);
+        },
+        reconcile: ({ context, self }, { since }) => {
+          const { client, breaker } = sessionFor(context);
+          const askExecution = () =>
+            io.ask(context.executionId, 'openOrders', {}, { timeoutMs: context.callTimeoutMs });
+          collectSessionFacts(client, breaker, since, askExecution).then(
+            (facts) => self.send({ type: 'session.reconciled', facts }),
+            (error: unknown) => {
+              io.log.warn(
+                { venue: context.venue, error: describeError(error) },
+                'new venue session not reconciled',
+              );
+              self.send({ type: 'session.unreconciled' });
+            },
+          );
+        },
+        answerStatus: ({ context, event }) => {
+          if (event.type !== 'status') return;
+          io.reply(event.meta, {
+            venue: context.venue,
+            connection: context.connection,
+            breaker: session?.breaker.state ?? 'closed',
+            reconnects: Math.max(0, context.sessions - 1),
+            subscriptions: context.subscriptions,
+            routed: context.routed,
+            failedCalls: context.failedCalls,
+          });
+        },
+      },
+    };
+  },
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, fromPromise, SimulatedClock, sendParent } from 'xstate';
+import { type ConnectionState, connectionMachine } from '../../actors/adapters/connection-machine.ts';
+import { adapterMachine } from '../../actors/adapters/machine.ts';
+import type { OrderReport } from '../../actors/adapters/reconcile.ts';
+import type { VenueCall } from '../../actors/adapters/venue-calls.ts';
+import type { MessageMeta } from '../../src/index.ts';
+import { btcOrder } from '../fixtures/instruments.ts';
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const meta = { timestamp: 0 } as MessageMeta;
+
+/** The adapter's machine with recording effects and a venue that always takes the connection. */
+function start() {
+  const clock = new SimulatedClock();
+  const calls: VenueCall[] = [];
+  const reports: OrderReport[] = [];
+  const reconciles: number[] = [];
+  const machine = adapterMachine.provide({
+    actors: {
+      connection: connectionMachine.provide({
+        actors: { openConnection: fromPromise<void, { venue: string }>(async () => {}) },
+        actions: {
+          report: sendParent((_, params: { state: ConnectionState }) => ({
+            type: 'connection.changed' as const,
+            state: params.state,
+            at: 5000 + clock.now(),
+          })),
+        },
+      }),
+    },
+    actions: {
+      call: (_, { call }) => {
+        calls.push(call);
+      },
+      report: (_, params) => {
+        reports.push(...params.reports);
+      },
+      reconcile: (_, { since }) => {
+        reconciles.push(since);
+      },
+    },
+  });
+  const actor = createActor(machine, {
+    clock,
+    input: { venue: 'SIM', backoff: { minMs: 100, maxMs: 100, jitter: 0 }, fillMarginMs: 500 },
+  });
+  actor.start();
+  return { actor, clock, calls, reports, reconciles };
+}
+
+describe('venue adapter machine', () => {
+  it('refuses orders for sure while not connected, naming why', () => {
+    const { actor, reports, calls } = start();
+    actor.send({ type: 'submit', payload: { order: btcOrder('o-1') }, meta });
+    actor.send({ type: 'modify', payload: { clientOrderId: 'o-1', price: '1.00' }, meta });
+    actor.send({ type: 'cancel', payload: { clientOrderId: 'o-1' }, meta });
+    expect(calls).toEqual([]);
+    expect(reports.map((report) => report.event)).toEqual([
+      { type: 'Rejected', reason: 'VENUE_UNAVAILABLE: venue SIM is connecting' },
+      { type: 'ModifyRejected', reason: 'VENUE_UNAVAILABLE: venue SIM is connecting' },
+      { type: 'CancelRejected', reason: 'VENUE_UNAVAILABLE: venue SIM is connecting' },
+    ]);
+  });
+
+  it('routes orders once connected; reports a failed call as refused unless its outcome is unknown', async () => {
+    const { actor, reports, calls } = start();
+    await settle();
+    expect(actor.getSnapshot().context.connection).toBe('connected');
+    actor.send({
+      type: 'submit',
+      payload: { order: { ...btcOrder('o-1'), status: 'SUBMITTED' } as never },
+      meta,
+    });
+    expect(calls).toEqual([{ kind: 'submit', clientOrderId: 'o-1', order: btcOrder('o-1') }]);
+    const call = calls[0] as VenueCall;
+    actor.send({ type: 'call.failed', call, reason: 'VENUE_TIMEOUT: slow', outcomeUnknown: true });
+    expect(reports).toEqual([]);
+    actor.send({ type: 'call.failed', call, reason: 'VENUE_REJECTED: no', outcomeUnknown: false });
+    expect(reports).toEqual([
+      { clientOrderId: 'o-1', event: { type: 'Rejected', reason: 'VENUE_REJECTED: no' } },
+    ]);
+    expect(actor.getSnapshot().context.failedCalls).toBe(2);
+  });
+
+  it('after a lost session, reconnects after the backoff, re-subscribes and reconciles from the last fill', async () => {
+    const { actor, clock, calls, reconciles } = start();
+    await settle();
+    actor.send({ type: 'subscribe', payload: { instrumentId: 'BTCUSDT.SIM' }, meta });
+    actor.send({ type: 'fill.seen', at: 9000 });
+    actor.send({ type: 'sessionClosed', payload: { reason: 'dropped' }, meta });
+    expect(actor.getSnapshot().context.connection).toBe('reconnecting');
+    clock.increment(99);
+    await settle();
+    expect(actor.getSnapshot().context.connection).toBe('reconnecting');
+    clock.increment(1);
+    await settle();
+    expect(actor.getSnapshot().context).toMatchObject({ connection: 'connected', sessions: 2 });
+    expect(calls.filter((call) => call.kind === 'subscribe')).toHaveLength(2);
+    expect(reconciles).toEqual([8500]);
+  });
+});
