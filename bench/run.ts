@@ -15,6 +15,7 @@ import { fillMathBench } from './suites/fill-math.ts';
 import { ordersBench } from './suites/orders.ts';
 import { restartBench } from './suites/restart.ts';
 import { throughputBench } from './suites/throughput.ts';
+import { tickToOrder1kBench, tickToOrder10kBench } from './suites/tick-to-order.ts';
 
 /*
  * `npm run bench [-- --only NAME] [-- --quick] [-- --compare OLD.json]`: every benchmark beside its baseline,
@@ -27,6 +28,8 @@ const benches: AnyBench[] = [
   restartBench,
   ordersBench,
   fillMathBench,
+  tickToOrder1kBench,
+  tickToOrder10kBench,
 ] as AnyBench[];
 
 function parse() {

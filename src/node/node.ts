@@ -3,6 +3,7 @@ import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import type { Order } from '../domain/order.ts';
 import { ActorSystem, type InjectedFault, type WorkerView } from '../index.ts';
+import { withTimeout } from '../runtime/timeout.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { AdminBackend } from './admin-server.ts';
 import { ChaosMonkey } from './chaos.ts';
@@ -13,6 +14,8 @@ import { actorIds, NODE_IDS, nodeTree } from './tree.ts';
 import { describeTree, flatten } from './tree-view.ts';
 
 type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
+
+const INSPECT_MS = 1000;
 
 /** How long a clean stop waits for the venue to confirm the cancels of open orders. */
 const CANCEL_WAIT_MS = 2000;
@@ -90,13 +93,16 @@ export class FoxtrotNode implements AdminBackend {
     await Promise.all(
       this.actorIds.map(async (id) => {
         try {
-          const view = (await this.system.inspect(id)) as WorkerView;
-          views.set(id, {
-            state: view.value,
-            status: view.status,
-            mailbox: view.mailbox,
-            counters: view.counters,
-          });
+          // A worker that just died never answers its control port: do not wait for it.
+          const view = (await withTimeout(this.system.inspect(id), INSPECT_MS, undefined)) as
+            | WorkerView
+            | undefined;
+          views.set(
+            id,
+            view === undefined
+              ? { unavailable: `no answer within ${INSPECT_MS} ms` }
+              : { state: view.value, status: view.status, mailbox: view.mailbox, counters: view.counters },
+          );
         } catch (error) {
           views.set(id, { unavailable: (error as Error).message });
         }

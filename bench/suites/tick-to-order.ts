@@ -1,0 +1,183 @@
+import { marketDataProtocol } from '../../actors/market-data/protocol.ts';
+import { riskProtocol } from '../../actors/risk/protocol.ts';
+import type { InstrumentSpec } from '../../src/domain/instrument.ts';
+import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
+import { latencySinkProtocol } from '../actors/latency-sink.ts';
+import { startRawChain } from '../baselines/hop-chain.ts';
+import { defineBench } from '../lib/harness.ts';
+import { percentile } from '../lib/stats.ts';
+
+const spec: InstrumentSpec = {
+  id: 'BTCUSDT.SIM',
+  baseCurrency: 'BTC',
+  quoteCurrency: 'USDT',
+  pricePrecision: 2,
+  sizePrecision: 3,
+  tickSize: '0.01',
+};
+
+/** main -> market data -> strategy -> risk -> execution -> venue: five hops between threads. */
+const HOPS = 5;
+
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * Sends `count` items at `rate` per second on a 1 ms timer (so 10,000/s leaves in bursts of 10, as a feed does),
+ * and returns when each was sent.
+ */
+async function paced(count: number, rate: number, send: (index: number) => void): Promise<number[]> {
+  const sent: number[] = [];
+  const started = performance.now();
+  let index = 0;
+  while (index < count) {
+    const due = Math.min(count, Math.floor(((performance.now() - started) * rate) / 1000) + 1);
+    for (; index < due; index += 1) {
+      sent.push(now());
+      send(index);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  return sent;
+}
+
+async function arrivalsOf(
+  collect: () => Promise<number[]>,
+  expected: number,
+  timeoutMs: number,
+): Promise<number[]> {
+  const arrivals: number[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (arrivals.length < expected) {
+    if (Date.now() > deadline) throw new Error(`only ${arrivals.length} of ${expected} arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    arrivals.push(...(await collect()));
+  }
+  return arrivals;
+}
+
+function latencies(sent: number[], arrivals: number[]) {
+  // One order per tick along one FIFO path: the k-th arrival answers the k-th tick.
+  const samples = sent.map((at, k) => ((arrivals[k] as number) - at) * 1000);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+function quote(index: number) {
+  const bid = (50_000 + (index % 100) / 100).toFixed(2);
+  const ask = (50_001 + (index % 100) / 100).toFixed(2);
+  return { instrumentId: spec.id, bid, ask, bidSize: '1.000', askSize: '1.000', ts: Date.now() };
+}
+
+async function startPipeline(): Promise<ActorSystem> {
+  const actor = (folder: string, exportName: string, input: unknown): ActorStart => ({
+    actor: { module: siblingModule(`../../actors/${folder}/worker`, import.meta.url), export: exportName },
+    persist: false,
+    input,
+  });
+  const system = await ActorSystem.start({
+    id: 'tick-to-order',
+    flags: { strategy: 'one_for_one' },
+    children: [
+      {
+        id: 'adapter-SIM',
+        start: {
+          actor: {
+            module: siblingModule('../actors/latency-sink', import.meta.url),
+            export: 'latencySinkActor',
+          },
+          persist: false,
+        },
+      },
+      {
+        id: 'execution',
+        start: actor('execution', 'executionActor', {
+          instruments: [spec],
+          venues: { SIM: 'adapter-SIM' },
+          inFlightCheckMs: 0,
+        }),
+      },
+      {
+        id: 'risk',
+        start: actor('risk', 'riskActor', {
+          instruments: [spec],
+          limits: { maxOpenOrders: 10_000_000, submitRatePerSecond: 1_000_000 },
+        }),
+      },
+      {
+        id: 'market-data',
+        start: actor('market-data', 'marketDataActor', { adapters: { SIM: 'adapter-SIM' } }),
+      },
+      {
+        id: 'strategy-bench',
+        start: actor('strategy-host', 'strategyHostActor', {
+          strategy: siblingModule('../strategies/order-per-tick', import.meta.url).href,
+          params: { instrumentId: spec.id },
+          instruments: [spec],
+        }),
+      },
+    ],
+  });
+  system.ref('risk', riskProtocol).tell('balance', { currency: 'USDT', free: '1000000000000' });
+  await system.ref('risk', riskProtocol).ask('status', {});
+  // The strategy subscribes as it starts: wait until market data has it.
+  const marketData = system.ref('market-data', marketDataProtocol);
+  const deadline = Date.now() + 10_000;
+  while ((await marketData.ask('stats', {})).subscribers.length === 0) {
+    if (Date.now() > deadline) throw new Error('the bench strategy never subscribed');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return system;
+}
+
+function tickToOrderBench(rate: number) {
+  const label = rate >= 1000 ? `${rate / 1000}k` : String(rate);
+  return defineBench({
+    name: `tick-to-order-${label}`,
+    description:
+      `Latency from a quote tick entering market data to the order it causes arriving at the venue, through a ` +
+      `strategy, risk and execution each in its own worker, at ${rate} ticks/s; against the same ${HOPS} raw ` +
+      'postMessage hops between bare workers at the same rate.',
+    baseline: 'raw-hops',
+    metrics: { p50: { unit: 'us', better: 'lower' }, p99: { unit: 'us', better: 'lower' } },
+    async setup(quick) {
+      const seconds = quick ? 1 : 3;
+      return { count: rate * seconds, chain: startRawChain(HOPS), system: await startPipeline() };
+    },
+    variants: {
+      'raw-hops': async (c) => {
+        const sent = await paced(c.count, rate, (index) => c.chain.send({ index, tick: quote(index) }));
+        return latencies(sent, await arrivalsOf(() => c.chain.collect(), c.count, 60_000));
+      },
+      actors: async (c) => {
+        const marketData = c.system.ref('market-data', marketDataProtocol);
+        const sink = c.system.ref('adapter-SIM', latencySinkProtocol);
+        const sent = await paced(c.count, rate, (index) => marketData.tell('quote', quote(index)));
+        const collect = async () => (await sink.ask('collect', {})).arrivals;
+        return latencies(sent, await arrivalsOf(collect, c.count, 60_000));
+      },
+    },
+    async teardown(c) {
+      await c.chain.close();
+      await c.system.stop();
+    },
+    targets:
+      rate >= 10_000
+        ? [
+            {
+              description: 'p50 < 250 us at 10,000 ticks/s',
+              variant: 'actors',
+              metric: 'p50',
+              check: (v) => v < 250,
+            },
+            {
+              description: 'p99 < 1 ms at 10,000 ticks/s',
+              variant: 'actors',
+              metric: 'p99',
+              check: (v) => v < 1000,
+            },
+          ]
+        : [],
+  });
+}
+
+export const tickToOrder1kBench = tickToOrderBench(1000);
+export const tickToOrder10kBench = tickToOrderBench(10_000);
