@@ -3,7 +3,8 @@ import { defineActor, defineProtocol, type ProtocolEvent, Type } from '../../src
 
 /*
  * The end of the tick-to-order bench: stands in for the venue adapter and records when each order arrives (epoch
- * ms with microseconds, comparable across threads). It also takes market data's subscription requests.
+ * ms with microseconds, comparable across threads) and its price, which says which tick caused it. It also takes
+ * market data's subscription requests.
  */
 export const latencySinkProtocol = defineProtocol({
   messages: {
@@ -14,10 +15,12 @@ export const latencySinkProtocol = defineProtocol({
     subscribe: Type.Unknown(),
     collect: Type.Object({}),
   },
-  replies: { collect: Type.Object({ arrivals: Type.Array(Type.Number()) }) },
+  replies: {
+    collect: Type.Object({ arrivals: Type.Array(Type.Object({ price: Type.String(), at: Type.Number() })) }),
+  },
 });
 
-let arrivals: number[] = [];
+let arrivals: Array<{ price: string; at: number }> = [];
 
 export const latencySinkActor = defineActor({
   kind: 'latency-sink',
@@ -27,8 +30,9 @@ export const latencySinkActor = defineActor({
     actions: { collect: () => undefined },
   }).createMachine({ id: 'latency-sink', on: { collect: { actions: 'collect' } } }),
   handlers: {
-    submit: () => {
-      arrivals.push(performance.timeOrigin + performance.now());
+    submit: (message) => {
+      const at = performance.timeOrigin + performance.now();
+      arrivals.push({ price: (message.payload as { order: { price: string } }).order.price, at });
     },
   },
   effects: (io) => ({

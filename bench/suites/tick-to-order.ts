@@ -40,34 +40,39 @@ async function paced(count: number, rate: number, send: (index: number) => void)
   return sent;
 }
 
-async function arrivalsOf(
-  collect: () => Promise<number[]>,
-  expected: number,
-  timeoutMs: number,
-): Promise<number[]> {
-  const arrivals: number[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (arrivals.length < expected) {
-    if (Date.now() > deadline) throw new Error(`only ${arrivals.length} of ${expected} arrived`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    arrivals.push(...(await collect()));
-  }
-  return arrivals;
+/** Bid prices number the ticks: tick k bids BASE + k cents, so an order at that bid names its tick. */
+const BASE_CENTS = 4_000_000;
+const bidOf = (index: number) => ((BASE_CENTS + index) / 100).toFixed(2);
+const indexOf = (price: string) => Math.round(Number(price) * 100) - BASE_CENTS;
+
+function quote(index: number) {
+  const ask = ((BASE_CENTS + index + 100) / 100).toFixed(2);
+  return {
+    instrumentId: spec.id,
+    bid: bidOf(index),
+    ask,
+    bidSize: '1.000',
+    askSize: '1.000',
+    ts: Date.now(),
+  };
 }
 
-function latencies(sent: number[], arrivals: number[]) {
-  // One order per tick along one FIFO path: the k-th arrival answers the k-th tick.
-  const samples = sent.map((at, k) => ((arrivals[k] as number) - at) * 1000);
+async function gather<T>(collect: () => Promise<T[]>, expected: number, timeoutMs: number): Promise<T[]> {
+  const items: T[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (items.length < expected) {
+    if (Date.now() > deadline) throw new Error(`only ${items.length} of ${expected} arrived`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    items.push(...(await collect()));
+  }
+  return items;
+}
+
+function percentiles(samples: number[]) {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-function quote(index: number) {
-  const bid = (50_000 + (index % 100) / 100).toFixed(2);
-  const ask = (50_001 + (index % 100) / 100).toFixed(2);
-  return { instrumentId: spec.id, bid, ask, bidSize: '1.000', askSize: '1.000', ts: Date.now() };
-}
-
-async function startPipeline(): Promise<ActorSystem> {
+async function startPipeline(every: number): Promise<ActorSystem> {
   const actor = (folder: string, exportName: string, input: unknown): ActorStart => ({
     actor: { module: siblingModule(`../../actors/${folder}/worker`, import.meta.url), export: exportName },
     persist: false,
@@ -110,7 +115,7 @@ async function startPipeline(): Promise<ActorSystem> {
         id: 'strategy-bench',
         start: actor('strategy-host', 'strategyHostActor', {
           strategy: siblingModule('../strategies/order-per-tick', import.meta.url).href,
-          params: { instrumentId: spec.id },
+          params: { instrumentId: spec.id, every },
           instruments: [spec],
         }),
       },
@@ -128,31 +133,39 @@ async function startPipeline(): Promise<ActorSystem> {
   return system;
 }
 
-function tickToOrderBench(rate: number) {
+/**
+ * The strategy orders on every `every`-th tick: every tick goes through market data and the strategy, and the
+ * orders go on through risk and execution at rate / every per second.
+ */
+function tickToOrderBench(rate: number, every: number) {
   const label = rate >= 1000 ? `${rate / 1000}k` : String(rate);
   return defineBench({
     name: `tick-to-order-${label}`,
     description:
       `Latency from a quote tick entering market data to the order it causes arriving at the venue, through a ` +
-      `strategy, risk and execution each in its own worker, at ${rate} ticks/s; against the same ${HOPS} raw ` +
-      'postMessage hops between bare workers at the same rate.',
+      `strategy, risk and execution each in its own worker, at ${rate} ticks/s with an order on every ` +
+      `${every === 1 ? 'tick' : `${every}th tick`}; against ${HOPS} raw postMessage hops between bare workers ` +
+      'for every tick at the same rate.',
     baseline: 'raw-hops',
     metrics: { p50: { unit: 'us', better: 'lower' }, p99: { unit: 'us', better: 'lower' } },
     async setup(quick) {
       const seconds = quick ? 1 : 3;
-      return { count: rate * seconds, chain: startRawChain(HOPS), system: await startPipeline() };
+      return { count: rate * seconds, chain: startRawChain(HOPS), system: await startPipeline(every) };
     },
     variants: {
       'raw-hops': async (c) => {
         const sent = await paced(c.count, rate, (index) => c.chain.send({ index, tick: quote(index) }));
-        return latencies(sent, await arrivalsOf(() => c.chain.collect(), c.count, 60_000));
+        const arrivals = await gather(() => c.chain.collect(), c.count, 60_000);
+        // One FIFO path and every message arrives: the k-th arrival is the k-th tick.
+        return percentiles(sent.map((at, k) => ((arrivals[k] as number) - at) * 1000));
       },
       actors: async (c) => {
         const marketData = c.system.ref('market-data', marketDataProtocol);
         const sink = c.system.ref('adapter-SIM', latencySinkProtocol);
         const sent = await paced(c.count, rate, (index) => marketData.tell('quote', quote(index)));
         const collect = async () => (await sink.ask('collect', {})).arrivals;
-        return latencies(sent, await arrivalsOf(collect, c.count, 60_000));
+        const orders = await gather(collect, Math.floor(c.count / every), 60_000);
+        return percentiles(orders.map(({ price, at }) => (at - (sent[indexOf(price)] as number)) * 1000));
       },
     },
     async teardown(c) {
@@ -179,5 +192,5 @@ function tickToOrderBench(rate: number) {
   });
 }
 
-export const tickToOrder1kBench = tickToOrderBench(1000);
-export const tickToOrder10kBench = tickToOrderBench(10_000);
+export const tickToOrder1kBench = tickToOrderBench(1000, 1);
+export const tickToOrder10kBench = tickToOrderBench(10_000, 10);
