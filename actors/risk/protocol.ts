@@ -10,7 +10,8 @@ const TradingStateSchema = Type.Union([
   Type.Literal('HALTED'),
 ]);
 
-const LimitsSchema = Type.Object(
+/** Risk limits as a message or a config file gives them; every one optional (absent = no limit or the default). */
+export const RiskLimitsSchema = Type.Object(
   {
     maxNotionalPerOrder: Type.Optional(DecimalText),
     maxPosition: Type.Optional(Type.Record(Type.String(), DecimalText)),
@@ -42,7 +43,7 @@ export const riskProtocol = defineProtocol({
     }),
     cancel: Type.Object({ clientOrderId: Type.String({ minLength: 1 }) }),
     setTradingState: Type.Object({ state: TradingStateSchema, reason: Type.String() }),
-    setLimits: Type.Object({ limits: LimitsSchema }),
+    setLimits: Type.Object({ limits: RiskLimitsSchema }),
     instrument: Type.Object({ spec: InstrumentSpecSchema }),
     position: Type.Object({ instrumentId: Type.String(), quantity: DecimalText }),
     balance: Type.Object({ currency: Type.String({ minLength: 1 }), free: DecimalText }),
@@ -64,7 +65,7 @@ export const riskProtocol = defineProtocol({
     status: Type.Object({
       tradingState: TradingStateSchema,
       openOrders: Type.Integer(),
-      limits: LimitsSchema,
+      limits: RiskLimitsSchema,
       instruments: Type.Array(Type.String()),
     }),
   },

@@ -9,15 +9,9 @@ import { applyOrderEvent, createOrder, type Order, type OrderRequest } from '../
 import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
 import { venueSinkProtocol } from '../actors/venue-sink.ts';
 import { defineBench } from '../lib/harness.ts';
+import { benchSpec } from '../lib/instrument.ts';
 
-const spec = {
-  id: 'BTCUSDT.SIM',
-  baseCurrency: 'BTC',
-  quoteCurrency: 'USDT',
-  pricePrecision: 2,
-  sizePrecision: 3,
-  tickSize: '0.01',
-};
+const spec = benchSpec;
 const limits = { maxNotionalPerOrder: '1000000', submitRatePerSecond: 100_000_000 };
 
 let run = 0;

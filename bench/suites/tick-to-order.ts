@@ -1,20 +1,13 @@
 import { marketDataProtocol } from '../../actors/market-data/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
-import type { InstrumentSpec } from '../../src/domain/instrument.ts';
 import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
 import { latencySinkProtocol } from '../actors/latency-sink.ts';
 import { startRawChain } from '../baselines/hop-chain.ts';
 import { defineBench } from '../lib/harness.ts';
+import { benchSpec } from '../lib/instrument.ts';
 import { percentile } from '../lib/stats.ts';
 
-const spec: InstrumentSpec = {
-  id: 'BTCUSDT.SIM',
-  baseCurrency: 'BTC',
-  quoteCurrency: 'USDT',
-  pricePrecision: 2,
-  sizePrecision: 3,
-  tickSize: '0.01',
-};
+const spec = benchSpec;
 
 /** main -> market data -> strategy -> risk -> execution -> venue: five hops between threads. */
 const HOPS = 5;

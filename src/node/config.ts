@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { parse as parseYaml } from 'yaml';
+import { RiskLimitsSchema } from '../../actors/risk/protocol.ts';
 import { InstrumentSpecSchema } from '../domain/instrument.ts';
 import { DecimalText } from '../domain/schemas.ts';
 import { ValidationError } from '../resilience/errors.ts';
@@ -95,17 +96,7 @@ export const NodeConfigSchema = Type.Object(
     account: Type.Object({ balances: Type.Record(Type.String({ minLength: 1 }), DecimalText) }, strict),
     risk: Type.Object(
       {
-        limits: Type.Object(
-          {
-            maxNotionalPerOrder: Type.Optional(DecimalText),
-            maxPosition: Type.Optional(Type.Record(Type.String(), DecimalText)),
-            maxOpenOrders: Type.Optional(Type.Integer({ minimum: 0 })),
-            submitRatePerSecond: Type.Optional(Type.Integer({ minimum: 1 })),
-            modifyRatePerSecond: Type.Optional(Type.Integer({ minimum: 1 })),
-            dailyLossLimit: Type.Optional(DecimalText),
-          },
-          strict,
-        ),
+        limits: RiskLimitsSchema,
       },
       strict,
     ),

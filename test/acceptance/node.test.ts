@@ -81,6 +81,13 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
+const healthy = (node: Running) =>
+  until(
+    'a healthy node',
+    async () => ((await node.admin('/health')).code === 200 ? true : undefined),
+    30_000,
+  );
+
 const status = async (node: Running): Promise<Status> => (await node.admin('/status')).body as Status;
 
 async function trading(node: Running, after: Status | undefined, timeoutMs: number): Promise<Status> {
@@ -111,11 +118,7 @@ describe('foxtrot run: the headless node', () => {
   it('trades on the embedded defaults, prints status lines, and stops on SIGTERM within the bound', async () => {
     const node = await startNode([]);
     try {
-      await until(
-        'ready',
-        async () => ((await node.admin('/health')).code === 200 ? true : undefined),
-        30_000,
-      );
+      await healthy(node);
       const traded = await trading(node, undefined, 30_000);
       expect(traded.tradingState).toBe('ACTIVE');
       await until('a position', async () => ((await status(node)).positions ?? 0) > 0 || undefined, 30_000);
@@ -135,11 +138,7 @@ describe('foxtrot run: the headless node', () => {
   it('survives a strategy crash and an adapter crash, and keeps trading', async () => {
     const node = await startNode([]);
     try {
-      await until(
-        'ready',
-        async () => ((await node.admin('/health')).code === 200 ? true : undefined),
-        30_000,
-      );
+      await healthy(node);
       const before = await trading(node, undefined, 30_000);
       expect((await node.admin('/faults', { actor: 'strategy-mm', fault: 'throw' })).code).toBe(200);
       expect((await node.admin('/faults', { actor: 'adapter-SIM', fault: 'exit' })).code).toBe(200);
@@ -178,21 +177,13 @@ describe('foxtrot run: the headless node', () => {
   it('rides out 30 s of chaos: healthy after, positions matching the venue, stopping cleanly', async () => {
     const node = await startNode(['--chaos']);
     try {
-      await until(
-        'ready',
-        async () => ((await node.admin('/health')).code === 200 ? true : undefined),
-        30_000,
-      );
+      await healthy(node);
       const before = await trading(node, undefined, 30_000);
       await new Promise((resolve) => setTimeout(resolve, 30_000));
       expect((await node.admin('/chaos', { enabled: false })).code).toBe(200);
       const after = await status(node);
       expect(after.restarts).toBeGreaterThanOrEqual(5);
-      await until(
-        'healthy after chaos',
-        async () => ((await node.admin('/health')).code === 200 ? true : undefined),
-        30_000,
-      );
+      await healthy(node);
       await trading(node, before, 30_000);
       await node.admin('/trading-state', { state: 'HALTED', reason: 'checking invariants' });
       const report = await until(
