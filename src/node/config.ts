@@ -208,11 +208,21 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Objects merge field by field; anything else (arrays included) replaces the default. */
-export function mergeConfig(base: unknown, override: unknown): unknown {
-  if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
+/**
+ * Maps keyed by instrument or currency: a file that gives one means exactly those entries (a replayed market
+ * needs no synthetic one for the default instruments), so they replace the default instead of merging into it.
+ */
+const REPLACED_WHOLE = new Set(['venue.markets', 'account.balances', 'risk.limits.maxPosition']);
+
+/** Sections merge field by field; lists, the maps above and plain values replace the default. */
+export function mergeConfig(base: unknown, override: unknown, path = ''): unknown {
+  if (!isPlainObject(base) || !isPlainObject(override) || REPLACED_WHOLE.has(path)) {
+    return override === undefined ? base : override;
+  }
   const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) merged[key] = mergeConfig(base[key], value);
+  for (const [key, value] of Object.entries(override)) {
+    merged[key] = mergeConfig(base[key], value, path === '' ? key : `${path}.${key}`);
+  }
   return merged;
 }
 

@@ -27,7 +27,7 @@ function waitForStop(node: FoxtrotNode, durationS: number): Promise<string> {
     const onSignal = (signal: NodeJS.Signals) => {
       signals += 1;
       if (signals > 1) {
-        say(`${signal} again: forcing exit`);
+        say(`${signal} while stopping: forcing exit`);
         process.exit(130);
       }
       resolve(signal);

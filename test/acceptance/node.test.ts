@@ -162,6 +162,22 @@ describe('foxtrot run: the headless node', () => {
     }
   }, 120_000);
 
+  it('exits at once on a second signal while it is stopping', async () => {
+    const node = await startNode([]);
+    try {
+      await healthy(node);
+      // A clean stop takes a few hundred ms here: the second signal comes well within it.
+      node.child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      node.child.kill('SIGTERM');
+      const { code } = await node.exited;
+      expect(code).toBe(130);
+      expect(node.stderr()).toContain('SIGTERM while stopping: forcing exit');
+    } finally {
+      node.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('fails fast on a bad config file, naming the field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'foxtrot-bad-config-'));
     const file = join(dir, 'node.yaml');

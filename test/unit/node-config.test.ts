@@ -32,6 +32,25 @@ describe('node config', () => {
     expect(config.chaos.enabled).toBe(true);
   });
 
+  it('takes maps keyed by instrument or currency as given, so a replayed market needs no synthetic one', () => {
+    const path = file(
+      'replay.yaml',
+      [
+        'venue:',
+        '  instruments:',
+        "    - { id: BTCUSDT.SIM, baseCurrency: BTC, quoteCurrency: USDT, pricePrecision: 2, sizePrecision: 3, tickSize: '0.01' }",
+        '  markets: {}',
+        '  replay: { file: ticks.csv }',
+        'account:',
+        "  balances: { USDT: '5' }",
+      ].join('\n'),
+    );
+    const config = loadConfig(path, {});
+    expect(config.venue.markets).toEqual({});
+    expect(config.account.balances).toEqual({ USDT: '5' });
+    expect(config.risk.limits.submitRatePerSecond).toBe(100);
+  });
+
   it('reads JSON as well', () => {
     const path = file('ok.json', JSON.stringify({ log: { level: 'debug' } }));
     expect(loadConfig(path, {}).log.level).toBe('debug');
