@@ -53,6 +53,9 @@ export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
         riskId: NODE_IDS.risk,
         portfolioId: NODE_IDS.portfolio,
         notifyStrategies: true,
+        // Execution's whole state is saved at every commit until the journal lands (persistence issue): the
+        // closed orders it keeps for late fills are most of that cost, so it keeps the last few hundred.
+        closedRetention: 500,
       }),
     },
     {
@@ -76,6 +79,8 @@ export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
         fees: config.venue.fees,
         faults: config.venue.faults,
         seed: config.venue.seed,
+        // As for execution: its whole state is saved at every commit, and closed orders dominate it.
+        closedRetention: 200,
         ...(config.venue.replay === undefined ? {} : { replay: config.venue.replay }),
       }),
     },

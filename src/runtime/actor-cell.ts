@@ -9,6 +9,7 @@ import {
 import type { ActorDefinition, ActorIO, FastHandler } from './actor-definition.ts';
 import type { Envelope, MessageMeta } from './envelope.ts';
 import { type InspectionRecord, serializeInspection } from './inspection.ts';
+import { decodeMachine, type EncodedMachine } from './snapshot-encoding.ts';
 import { capturePendingTimers, type PendingTimer, rearmTimers } from './timers.ts';
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -17,9 +18,12 @@ function sameValue(a: unknown, b: unknown): boolean {
   );
 }
 
-/** An actor's state as the snapshot store keeps it: the machine's persisted snapshot and its pending timers. */
+/**
+ * An actor's state as the snapshot store keeps it: the machine's persisted snapshot (encoded as bytes when a worker
+ * saved it) and its pending timers.
+ */
 export interface PersistedActorState {
-  machine: Snapshot<unknown>;
+  machine: Snapshot<unknown> | EncodedMachine;
   timers: PendingTimer[];
 }
 
@@ -84,7 +88,7 @@ export class ActorCell {
     this.actor = createActor(machine, {
       id: options.id,
       ...(options.input === undefined ? {} : { input: options.input }),
-      ...(options.restored ? { snapshot: options.restored.machine } : {}),
+      ...(options.restored ? { snapshot: decodeMachine(options.restored.machine) } : {}),
       ...(options.onInspection
         ? {
             inspect: (event: InspectionEvent) =>

@@ -10,6 +10,7 @@ import type { DeadLetter } from '../dead-letters.ts';
 import type { InspectionRecord } from '../inspection.ts';
 import { ProgressBoard } from '../progress-board.ts';
 import { Router } from '../router.ts';
+import { encodeMachine } from '../snapshot-encoding.ts';
 import { nodeEndpoint } from './comlink-endpoint.ts';
 import { injectFault, isInjectedFault } from './fault-injection.ts';
 import type { StoredActorState, WorkerControl, WorkerEvent, WorkerInit, WorkerView } from './protocol.ts';
@@ -144,8 +145,11 @@ const control: WorkerControl = {
       };
       if (changed === undefined && !first) report({ t: 'progress', progress });
       else {
-        const machine = changed ?? activeCell.persistedState();
-        report({ t: 'state', state: { ...machine, ...progress, endpointKey: init.endpointKey } });
+        const { machine, timers } = changed ?? activeCell.persistedState();
+        report({
+          t: 'state',
+          state: { machine: encodeMachine(machine), timers, ...progress, endpointKey: init.endpointKey },
+        });
       }
     });
     activeRouter.attachLink('$main', init.mainPort, init.mainKey, ['$main']);
