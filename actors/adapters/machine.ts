@@ -52,7 +52,13 @@ export interface AdapterContext {
   lastFillAt: number | undefined;
   routed: number;
   failedCalls: number;
+  /** Failed attempts in a row to reconcile the current session. */
+  reconcileAttempts: number;
 }
+
+/** A session whose reconciliation failed (execution restarting, the venue slow) is tried again this often. */
+const RECONCILE_RETRY_MS = 1000;
+const RECONCILE_ATTEMPTS = 10;
 
 type OrderCall = Extract<VenueCall, { kind: 'submit' | 'modify' | 'cancel' }>;
 
@@ -64,8 +70,9 @@ export type AdapterInternalEvent =
   | { type: 'call.failed'; call: VenueCall; reason: string; outcomeUnknown: boolean }
   | { type: 'fill.seen'; at: number }
   | { type: 'session.reconciled'; facts: SessionFacts }
-  /** The new session could not be reconciled (the venue did not answer): counted, and left to later queries. */
-  | { type: 'session.unreconciled' };
+  /** The new session could not be reconciled (the venue or execution did not answer): tried again later. */
+  | { type: 'session.unreconciled'; since: number }
+  | { type: 'session.retry'; since: number };
 
 export type AdapterEvent = ProtocolEvent<typeof adapterProtocol> | AdapterInternalEvent;
 
@@ -126,14 +133,15 @@ const sessionBegan = adapterSetup.enqueueActions(({ context, event, enqueue }) =
   if (event.type !== 'connection.changed') return;
   const sessions = context.sessions + 1;
   const lastFillAt = context.lastFillAt ?? event.at;
-  enqueue.assign({ connection: event.state, sessions, lastFillAt });
+  enqueue.assign({ connection: event.state, sessions, lastFillAt, reconcileAttempts: 0 });
   for (const instrumentId of context.subscriptions) {
     enqueue({ type: 'call', params: { call: { kind: 'subscribe', instrumentId } } });
   }
   // Reports sent while the last session was going down may never have arrived: ask for what they would have said.
-  if (sessions > 1) {
-    enqueue({ type: 'reconcile', params: { since: Math.max(0, lastFillAt - context.fillMarginMs) } });
-  }
+  // A first session is reconciled too, over every fill the venue still has: this adapter may be a fresh
+  // incarnation after a crash (it does not persist), and the reports sent while it was down went nowhere.
+  const since = sessions > 1 ? Math.max(0, lastFillAt - context.fillMarginMs) : 0;
+  enqueue({ type: 'reconcile', params: { since } });
 });
 
 const callFailed = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
@@ -159,19 +167,37 @@ const callDone = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
   }
 });
 
+/**
+ * Reconciliation that failed is tried again while the session lasts: until it succeeds, fills and cancels the
+ * adapter missed stay missed (execution only asks about orders in flight).
+ */
+const sessionUnreconciled = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
+  if (event.type !== 'session.unreconciled') return;
+  const attempts = context.reconcileAttempts + 1;
+  enqueue.assign({ failedCalls: context.failedCalls + 1, reconcileAttempts: attempts });
+  if (attempts < RECONCILE_ATTEMPTS) {
+    enqueue.raise({ type: 'session.retry', since: event.since }, { delay: RECONCILE_RETRY_MS });
+  }
+});
+
+const sessionRetry = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
+  if (event.type !== 'session.retry' || context.connection !== 'connected') return;
+  enqueue({ type: 'reconcile', params: { since: event.since } });
+});
+
 const sessionReconciled = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
   if (event.type !== 'session.reconciled') return;
   const reports = reconcileSession(event.facts);
   if (reports.length > 0) enqueue({ type: 'report', params: { reports } });
   const latest = Math.max(context.lastFillAt ?? 0, ...event.facts.fills.map((fill) => fill.at));
-  enqueue.assign({ lastFillAt: latest });
+  enqueue.assign({ lastFillAt: latest, reconcileAttempts: 0 });
 });
 
 /**
  * A venue adapter. Its connection is a child (the connection machine: backoff with seeded jitter). Orders from
  * execution go to the venue while connected and are refused at once while not; the venue's answers become
- * execution's venue events; every session after the first is reconciled with what execution believes, since
- * reports may have been lost with the last one. The machine does no I/O: `call`, `report`, `reconcile` and
+ * execution's venue events; every session is reconciled with what execution believes, since reports may have
+ * been lost with the last one (or, for a first session, while this adapter was down). The machine does no I/O: `call`, `report`, `reconcile` and
  * `answerStatus` are its definition's effects, and what they learn comes back as the internal events above. Ticks
  * and order reports do not wake it (worker.ts forwards them), except fills, whose time it keeps.
  */
@@ -197,6 +223,7 @@ export const adapterMachine = adapterSetup.createMachine({
     lastFillAt: undefined,
     routed: 0,
     failedCalls: 0,
+    reconcileAttempts: 0,
   }),
   invoke: { id: 'connection', src: 'connection', input: ({ context }) => context.connectionSettings },
   // Raised, not sent from entry: the connection child is spawned after the entry actions run.
@@ -244,9 +271,8 @@ export const adapterMachine = adapterSetup.createMachine({
       actions: assign({ lastFillAt: ({ context, event }) => Math.max(context.lastFillAt ?? 0, event.at) }),
     },
     'session.reconciled': { actions: sessionReconciled },
-    'session.unreconciled': {
-      actions: assign({ failedCalls: ({ context }) => context.failedCalls + 1 }),
-    },
+    'session.unreconciled': { actions: sessionUnreconciled },
+    'session.retry': { actions: sessionRetry },
     status: { actions: 'answerStatus' },
   },
 });

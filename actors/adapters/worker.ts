@@ -120,7 +120,7 @@ export const adapterActor = defineActor({
                 { venue: context.venue, error: describeError(error) },
                 'new venue session not reconciled',
               );
-              self.send({ type: 'session.unreconciled' });
+              self.send({ type: 'session.unreconciled', since });
             },
           );
         },

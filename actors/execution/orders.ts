@@ -272,7 +272,28 @@ export function applyVenueEvent(
   if (isClosed(result.order.status) && !isClosed(order.status)) {
     emissions.push({ kind: 'closed', clientOrderId });
   }
+  // A venue refuses a cancel or a modify most often because the order is no longer open there (filled or
+  // cancelled, its report lost or still on the way): the order goes back to its prior status here, so ask the
+  // venue where it really stands rather than hold it open for ever.
+  if (event.type === 'CancelRejected' || event.type === 'ModifyRejected')
+    emissions.push(queryOf(result.order));
   return emissions;
+}
+
+/** Asks an order's venue about it, saying what execution believes, so the adapter can tell what is news. */
+function queryOf(order: Order): Emission {
+  return {
+    kind: 'venue',
+    venue: venueOf(order),
+    type: 'queryOrder',
+    payload: {
+      clientOrderId: order.clientOrderId,
+      instrumentId: order.instrumentId,
+      status: order.status,
+      quantity: order.quantity,
+      ...(order.price === undefined ? {} : { price: order.price }),
+    },
+  };
 }
 
 /** Whether a tick would change any emulated order: the fast path asks this before waking the machine. */
@@ -337,19 +358,7 @@ export function sweep(state: OrderBookState, now: number): Emission[] {
     }
     entry.queries += 1;
     entry.since = now;
-    emissions.push({
-      kind: 'venue',
-      venue: venueOf(order),
-      type: 'queryOrder',
-      // What execution believes, so that the adapter can tell which of the venue's facts are news to it.
-      payload: {
-        clientOrderId: id,
-        instrumentId: order.instrumentId,
-        status: order.status,
-        quantity: order.quantity,
-        ...(order.price === undefined ? {} : { price: order.price }),
-      },
-    });
+    emissions.push(queryOf(order));
   }
   for (const id in state.emulated) {
     const order = state.orders[id];

@@ -103,6 +103,7 @@ export const venueSimMachine = setup({
     answerOrder: () => undefined,
     answerOpenOrders: () => undefined,
     answerFills: () => undefined,
+    answerPositions: () => undefined,
     answerStatus: () => undefined,
     handle: assign(({ context, event }) => handle(context, event)),
     flushDue: assign(({ context }) => deliverDue(context)),
@@ -181,6 +182,7 @@ export const venueSimMachine = setup({
     queryOrder: { actions: 'answerOrder' },
     queryOpenOrders: { actions: 'answerOpenOrders' },
     queryFillsSince: { actions: 'answerFills' },
+    queryPositions: { actions: 'answerPositions' },
     status: { actions: 'answerStatus' },
   },
 });

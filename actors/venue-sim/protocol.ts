@@ -77,6 +77,8 @@ export const venueSimProtocol = defineProtocol({
     queryOrder: Type.Object({ clientOrderId: ClientOrderId }),
     queryOpenOrders: Type.Object({ instrumentId: Type.Optional(Type.String()) }),
     queryFillsSince: Type.Object({ since: Type.Number({ minimum: 0 }) }),
+    /** The account's net position per instrument, from every fill. */
+    queryPositions: Type.Object({}),
     instrument: Type.Object({ spec: InstrumentSpecSchema }),
     setFaults: VenueFaultsSchema,
     /** Drops every session now (chaos and tests): clients are told `sessionClosed`. */
@@ -93,6 +95,7 @@ export const venueSimProtocol = defineProtocol({
     ]),
     queryOpenOrders: Type.Array(VenueOrderRecordSchema),
     queryFillsSince: Type.Array(VenueFillSchema),
+    queryPositions: Type.Record(Type.String(), DecimalText),
     status: Type.Object({
       sessions: Type.Array(Type.String()),
       openOrders: Type.Integer(),

@@ -36,6 +36,10 @@ export function fillsSince(context: VenueContext, since: number): Fill[] {
     .sort((a, b) => a.at - b.at);
 }
 
+export function positions(context: VenueContext): Record<string, string> {
+  return { ...context.positions };
+}
+
 export function status(context: VenueContext) {
   let open = 0;
   for (const book of Object.values(context.books)) open += Object.keys(book.resting).length;

@@ -1,7 +1,7 @@
 import { defineActor } from '../../src/index.ts';
 import { venueSimMachine } from './machine.ts';
 import { venueSimProtocol } from './protocol.ts';
-import { fillsSince, findOrder, openOrders, status } from './queries.ts';
+import { fillsSince, findOrder, openOrders, positions, status } from './queries.ts';
 import { replayReader } from './replay-reader.ts';
 import { instrumentList } from './venue-state.ts';
 
@@ -42,6 +42,9 @@ export const venueSimActor = defineActor({
       },
       answerFills: ({ context, event }) => {
         if (event.type === 'queryFillsSince') io.reply(event.meta, fillsSince(context, event.payload.since));
+      },
+      answerPositions: ({ context, event }) => {
+        if (event.type === 'queryPositions') io.reply(event.meta, positions(context));
       },
       answerStatus: ({ context, event }) => {
         if (event.type === 'status') io.reply(event.meta, status(context));

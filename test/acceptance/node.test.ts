@@ -202,14 +202,18 @@ describe('foxtrot run: the headless node', () => {
       await healthy(node);
       await trading(node, before, 30_000);
       await node.admin('/trading-state', { state: 'HALTED', reason: 'checking invariants' });
+      let last: AdminBody | undefined;
       const report = await until(
         'invariants to hold once quiet',
         async () => {
-          const { body } = await node.admin('/invariants');
-          return body.ok ? body : undefined;
+          last = (await node.admin('/invariants')).body;
+          return last.ok ? last : undefined;
         },
-        15_000,
-      );
+        // Orders whose acknowledgement chaos dropped settle through execution's venue queries (5 s each).
+        30_000,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(last)}`);
+      });
       expect(report.checks?.length).toBeGreaterThanOrEqual(3);
       const { code } = await stop(node);
       expect(code).toBe(0);

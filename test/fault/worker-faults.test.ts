@@ -101,6 +101,18 @@ describe('faults injected from outside (chaos runs) are real failures of the wor
     });
   }
 
+  it('fails a control call pending on a worker that hangs once the worker is gone, rather than never', async () => {
+    const t = await startSystem([{ id: 'victim', start: counter() }]);
+    try {
+      await t.system.injectFault('victim', 'hang');
+      // The hang starts on the worker's next turn: ask once it has.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await expect(t.system.inspect('victim')).rejects.toThrow(/exited .* before answering/);
+    } finally {
+      await t.system.stop();
+    }
+  });
+
   it('is refused for an inline actor, which shares its thread with others', async () => {
     const t = await startSystem([{ id: 'inline', start: counter({ placement: 'inline' }) }]);
     try {

@@ -170,7 +170,8 @@ describe('venue adapter in a worker, against a fake venue', () => {
       price: '19990.00',
     });
     expect((await eventually('r-2', 2, 'the missed cancel of r-2'))[1]).toEqual({ type: 'Canceled' });
-    const [since] = await venueSeen('queryFillsSince');
+    const [first, since] = await venueSeen('queryFillsSince');
+    expect((first?.payload as { since?: number } | undefined)?.since).toBe(0);
     expect((since?.payload as { since?: number } | undefined)?.since).toBeGreaterThan(0);
   });
 

@@ -83,7 +83,22 @@ describe('venue adapter machine', () => {
     expect(actor.getSnapshot().context.failedCalls).toBe(2);
   });
 
-  it('after a lost session, reconnects after the backoff, re-subscribes and reconciles from the last fill', async () => {
+  it('tries a failed reconciliation again while the session lasts, and stops once it succeeds', async () => {
+    const { actor, clock, reconciles } = start();
+    await settle();
+    expect(reconciles).toEqual([0]);
+    actor.send({ type: 'session.unreconciled', since: 0 });
+    clock.increment(999);
+    expect(reconciles).toEqual([0]);
+    clock.increment(1);
+    expect(reconciles).toEqual([0, 0]);
+    actor.send({ type: 'session.reconciled', facts: { believed: [], records: [], notFound: [], fills: [] } });
+    clock.increment(5000);
+    expect(reconciles).toEqual([0, 0]);
+    expect(actor.getSnapshot().context).toMatchObject({ reconcileAttempts: 0, failedCalls: 1 });
+  });
+
+  it('reconciles its first session over every fill, and a later one from the last fill seen', async () => {
     const { actor, clock, calls, reconciles } = start();
     await settle();
     actor.send({ type: 'subscribe', payload: { instrumentId: 'BTCUSDT.SIM' }, meta });
@@ -97,6 +112,7 @@ describe('venue adapter machine', () => {
     await settle();
     expect(actor.getSnapshot().context).toMatchObject({ connection: 'connected', sessions: 2 });
     expect(calls.filter((call) => call.kind === 'subscribe')).toHaveLength(2);
-    expect(reconciles).toEqual([8500]);
+    // The first session: this incarnation may follow a crash, so it asks for everything the venue has.
+    expect(reconciles).toEqual([0, 8500]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyVenueEvent, deny, emptyBook, submit } from '../../actors/execution/orders.ts';
+import { applyVenueEvent, deny, emptyBook, requestChange, submit } from '../../actors/execution/orders.ts';
 import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 
 const settings = { nativeTypes: {}, inFlightTimeoutMs: 1000, maxQueries: 3, closedRetention: 2 };
@@ -33,5 +33,26 @@ describe("execution's order book", () => {
     applyVenueEvent(book, 'r', { type: 'Rejected', reason: 'no' }, 6);
     for (const id of ['d1', 'd2', 'd3']) deny(book, btcOrder(id), 'test', 7);
     expect(book.counts).toEqual({ orders: 5, fills: 2, denied: 3, rejected: 1 });
+  });
+
+  it('asks the venue where an order stands after it refuses a cancel, as the order may be closed there', () => {
+    const book = emptyBook(settings, [btcSpec]);
+    submit(book, btcOrder('c'), 0);
+    applyVenueEvent(book, 'c', { type: 'Accepted' }, 1);
+    requestChange(book, 'c', 'cancel', {}, 2);
+    const emitted = applyVenueEvent(book, 'c', { type: 'CancelRejected', reason: 'order is not open' }, 3);
+    expect(book.orders.c?.status).toBe('ACCEPTED');
+    expect(emitted).toContainEqual({
+      kind: 'venue',
+      venue: 'SIM',
+      type: 'queryOrder',
+      payload: {
+        clientOrderId: 'c',
+        instrumentId: 'BTCUSDT.SIM',
+        status: 'ACCEPTED',
+        quantity: '1.000',
+        price: '20000.00',
+      },
+    });
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor, type Snapshot } from 'xstate';
 import { venueSimMachine } from '../../actors/venue-sim/machine.ts';
-import { fillsSince, findOrder, status } from '../../actors/venue-sim/queries.ts';
+import { fillsSince, findOrder, positions, status } from '../../actors/venue-sim/queries.ts';
 import type { Emission, VenueContext, VenueSimInput } from '../../actors/venue-sim/venue-state.ts';
 import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 
@@ -133,6 +133,23 @@ describe('the simulated venue machine', () => {
       'm1:Filled',
     ]);
     expect(findOrder(v.context(), 'l1')).toMatchObject({ status: 'OPEN', instrumentId: 'BTCUSDT.SIM' });
+  });
+
+  it("keeps the account's net position from every fill, beyond the retention of closed orders", () => {
+    const v = venue({ closedRetention: 1 });
+    v.send('connect', { client: 'client' });
+    v.send('step', {});
+    const market = (id: string, side: 'BUY' | 'SELL', quantity: string) =>
+      v.send('submit', {
+        client: 'client',
+        order: order(id, { type: 'MARKET', price: undefined, side, quantity }),
+      });
+    market('p1', 'BUY', '0.3');
+    market('p2', 'BUY', '0.2');
+    market('p3', 'SELL', '0.1');
+    market('p4', 'BUY', '0.1');
+    expect(fillsSince(v.context(), 0).length).toBeLessThan(4);
+    expect(positions(v.context())).toEqual({ 'BTCUSDT.SIM': '0.500' });
   });
 
   it('holds reports for the latency and sends them in order when due, from its own timer', () => {

@@ -155,36 +155,39 @@ export class WorkerActor implements ChildHandle {
     this.ctx.directory.gone(this.id, `actor '${this.id}' was stopped by its supervisor`);
   }
 
-  async inspect(): Promise<WorkerView> {
-    if (this.current === undefined || this.phase !== 'running') {
-      throw new Error(`actor '${this.id}' is not running (${this.phase})`);
+  /**
+   * A control-plane call to the running worker. A worker that dies (or is terminated as hung) never answers what
+   * was pending on its control port: the call then fails with the worker's exit instead of waiting for ever.
+   */
+  private control<T>(call: (control: Spawned['control']) => Promise<T>): Promise<T> {
+    const spawned = this.current;
+    if (spawned === undefined || this.phase !== 'running') {
+      return Promise.reject(new Error(`actor '${this.id}' is not running (${this.phase})`));
     }
-    return this.current.control.inspect();
+    const gone = spawned.exited.then((code) => {
+      throw new Error(`actor '${this.id}': its worker exited (code ${code}) before answering`);
+    });
+    return Promise.race([call(spawned.control), gone]);
+  }
+
+  inspect(): Promise<WorkerView> {
+    return this.control((control) => control.inspect());
   }
 
   /** Milliseconds for a round trip over the control plane. */
   async ping(): Promise<number> {
-    if (this.current === undefined || this.phase !== 'running') {
-      throw new Error(`actor '${this.id}' is not running (${this.phase})`);
-    }
     const started = performance.now();
-    await this.current.control.ping();
+    await this.control((control) => control.ping());
     return performance.now() - started;
   }
 
   /** Makes the actor's worker fail on purpose; the failure then goes through supervision like any other. */
-  async injectFault(fault: InjectedFault): Promise<void> {
-    if (this.current === undefined || this.phase !== 'running') {
-      throw new Error(`actor '${this.id}' is not running (${this.phase})`);
-    }
-    await this.current.control.injectFault(fault);
+  injectFault(fault: InjectedFault): Promise<void> {
+    return this.control((control) => control.injectFault(fault));
   }
 
-  async snapshot(): Promise<StoredActorState> {
-    if (this.current === undefined || this.phase !== 'running') {
-      throw new Error(`actor '${this.id}' is not running (${this.phase})`);
-    }
-    return this.current.control.snapshot();
+  snapshot(): Promise<StoredActorState> {
+    return this.control((control) => control.snapshot());
   }
 
   private spawn(): Spawned {
