@@ -16,49 +16,69 @@ export const portfolioActor = defineActor({
       marksOf(io.self).set(instrumentId, price);
     },
   },
-  effects: (io) => ({
-    actions: {
-      emit: ({ context, event }) => {
-        const options = { correlationId: event.meta.correlationId };
-        if (context.problem !== undefined)
-          io.log.warn({ problem: context.problem }, 'portfolio could not apply a message');
-        for (const update of context.outbox) {
-          if (update.kind === 'position') {
-            io.tell(
-              context.riskId,
-              'position',
-              { instrumentId: update.instrumentId, quantity: update.quantity },
-              options,
-            );
-          } else {
-            io.tell(context.riskId, 'balance', { currency: update.currency, free: update.free }, options);
+  effects: (io) => {
+    // Risk only keeps the latest position and free balance: a burst of orders, each locking funds, tells it the
+    // last value once per turn instead of once per order (the order path's throughput depends on it).
+    const latest = new Map<
+      string,
+      { type: 'position' | 'balance'; payload: unknown; correlationId: string }
+    >();
+    let riskId = 'risk';
+    const flush = () => {
+      for (const { type, payload, correlationId } of latest.values()) {
+        io.tell(riskId, type, payload, { correlationId });
+      }
+      latest.clear();
+    };
+    return {
+      actions: {
+        emit: ({ context, event }) => {
+          const options = { correlationId: event.meta.correlationId };
+          if (context.problem !== undefined)
+            io.log.warn({ problem: context.problem }, 'portfolio could not apply a message');
+          if (context.outbox.length > 0 && latest.size === 0) queueMicrotask(flush);
+          riskId = context.riskId;
+          for (const update of context.outbox) {
+            if (update.kind === 'position') {
+              latest.set(`position ${update.instrumentId}`, {
+                type: 'position',
+                payload: { instrumentId: update.instrumentId, quantity: update.quantity },
+                correlationId: options.correlationId,
+              });
+            } else {
+              latest.set(`balance ${update.currency}`, {
+                type: 'balance',
+                payload: { currency: update.currency, free: update.free },
+                correlationId: options.correlationId,
+              });
+            }
+            for (const sink of context.eventSinks) io.tell(sink, 'portfolioEvent', update, options);
           }
-          for (const sink of context.eventSinks) io.tell(sink, 'portfolioEvent', update, options);
-        }
+        },
+        answerSnapshot: ({ context, event }) => {
+          const marks = marksOf(io.self);
+          io.reply(event.meta, {
+            positions: Object.entries(context.positions).map(([positionId, position]) => {
+              const mark = marks.get(position.instrumentId);
+              return {
+                positionId,
+                instrumentId: position.instrumentId,
+                quantity: position.quantity,
+                averageOpenPrice: position.averageOpenPrice,
+                realizedPnl: position.realizedPnl,
+                commissions: position.commissions,
+                ...(mark === undefined ? {} : { unrealizedPnl: unrealizedPnl(position, mark).toString() }),
+              };
+            }),
+            balances: Object.fromEntries(
+              Object.entries(context.balances).map(([currency, balance]) => [
+                currency,
+                { ...balance, free: freeOf(balance).toString() },
+              ]),
+            ),
+          });
+        },
       },
-      answerSnapshot: ({ context, event }) => {
-        const marks = marksOf(io.self);
-        io.reply(event.meta, {
-          positions: Object.entries(context.positions).map(([positionId, position]) => {
-            const mark = marks.get(position.instrumentId);
-            return {
-              positionId,
-              instrumentId: position.instrumentId,
-              quantity: position.quantity,
-              averageOpenPrice: position.averageOpenPrice,
-              realizedPnl: position.realizedPnl,
-              commissions: position.commissions,
-              ...(mark === undefined ? {} : { unrealizedPnl: unrealizedPnl(position, mark).toString() }),
-            };
-          }),
-          balances: Object.fromEntries(
-            Object.entries(context.balances).map(([currency, balance]) => [
-              currency,
-              { ...balance, free: freeOf(balance).toString() },
-            ]),
-          ),
-        });
-      },
-    },
-  }),
+    };
+  },
 });
