@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
 import { Decimal } from '../../src/domain/decimal.ts';
-import { type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
+import { type Instrument, type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
 import type { OrderRequest } from '../../src/domain/order.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
 import { checkModify, checkSubmit, type RiskView, type TradingState } from './checks.ts';
@@ -54,8 +54,30 @@ export interface RiskInput {
 const KNOWN_IDS_KEPT = 10_000;
 const DEFAULT_RATE = 100;
 
-const decimals = (record: Record<string, string>) =>
-  new Map(Object.entries(record).map(([key, value]) => [key, Decimal.parse(value)]));
+/*
+ * The checks read positions, balances and instruments as parsed values. The records are replaced, never changed
+ * in place, when a position, balance or instrument changes, so each is parsed once per record, not once per order.
+ */
+const parsedDecimals = new WeakMap<Record<string, string>, Map<string, Decimal>>();
+const parsedInstruments = new WeakMap<Record<string, InstrumentSpec>, Map<string, Instrument>>();
+
+function decimals(record: Record<string, string>): Map<string, Decimal> {
+  let parsed = parsedDecimals.get(record);
+  if (parsed === undefined) {
+    parsed = new Map(Object.entries(record).map(([key, value]) => [key, Decimal.parse(value)]));
+    parsedDecimals.set(record, parsed);
+  }
+  return parsed;
+}
+
+function instruments(record: Record<string, InstrumentSpec>): Map<string, Instrument> {
+  let parsed = parsedInstruments.get(record);
+  if (parsed === undefined) {
+    parsed = new Map(Object.entries(record).map(([id, spec]) => [id, instrumentOf(spec)]));
+    parsedInstruments.set(record, parsed);
+  }
+  return parsed;
+}
 
 function viewOf(
   context: RiskContext,
@@ -67,7 +89,7 @@ function viewOf(
     now,
     tradingState,
     limits: context.limits,
-    instruments: new Map(Object.entries(context.instruments).map(([id, spec]) => [id, instrumentOf(spec)])),
+    instruments: instruments(context.instruments),
     positions: decimals(context.positions),
     freeBalances: decimals(context.balances),
     lastPrices,
