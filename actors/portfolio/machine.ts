@@ -19,6 +19,8 @@ export interface PortfolioInput {
   /** Told of every position and free balance change, for its checks. Default `risk`. */
   riskId?: string;
   eventSinks?: string[];
+  /** Cash the account starts with, per currency (decimal text): risk is told the free balances at start. */
+  balances?: Record<string, string>;
 }
 
 export interface PortfolioContext extends Book {
@@ -66,16 +68,24 @@ export const portfolioMachine = setup({
   },
 }).createMachine({
   id: 'portfolio',
-  context: ({ input }) => ({
-    omsType: input?.omsType ?? 'NETTING',
-    instruments: Object.fromEntries((input?.instruments ?? []).map((spec) => [spec.id, spec])),
-    positions: {},
-    balances: {},
-    reservations: {},
-    riskId: input?.riskId ?? 'risk',
-    eventSinks: input?.eventSinks ?? [],
-    outbox: [],
-  }),
+  context: ({ input }) => {
+    let book: Book = {
+      omsType: input?.omsType ?? 'NETTING',
+      instruments: Object.fromEntries((input?.instruments ?? []).map((spec) => [spec.id, spec])),
+      positions: {},
+      balances: {},
+      reservations: {},
+    };
+    const outbox: BookUpdate[] = [];
+    for (const [currency, amount] of Object.entries(input?.balances ?? {})) {
+      const result = deposit(book, currency, amount);
+      book = result.book;
+      outbox.push(...result.updates);
+    }
+    return { ...book, riskId: input?.riskId ?? 'risk', eventSinks: input?.eventSinks ?? [], outbox };
+  },
+  // Starting balances reach risk before any order can: strategies start after the portfolio.
+  entry: 'emit',
   on: {
     deposit: { actions: ['handle', 'emit'] },
     fill: { actions: ['handle', 'emit'] },

@@ -21,19 +21,19 @@ export const portfolioActor = defineActor({
     // last value once per turn instead of once per order (the order path's throughput depends on it).
     const latest = new Map<
       string,
-      { type: 'position' | 'balance'; payload: unknown; correlationId: string }
+      { type: 'position' | 'balance'; payload: unknown; correlationId?: string }
     >();
     let riskId = 'risk';
     const flush = () => {
       for (const { type, payload, correlationId } of latest.values()) {
-        io.tell(riskId, type, payload, { correlationId });
+        io.tell(riskId, type, payload, correlationId === undefined ? {} : { correlationId });
       }
       latest.clear();
     };
     return {
       actions: {
         emit: ({ context, event }) => {
-          const options = { correlationId: event.meta.correlationId };
+          const options = event.meta === undefined ? {} : { correlationId: event.meta.correlationId };
           if (context.problem !== undefined)
             io.log.warn({ problem: context.problem }, 'portfolio could not apply a message');
           if (context.outbox.length > 0 && latest.size === 0) queueMicrotask(flush);
@@ -43,13 +43,13 @@ export const portfolioActor = defineActor({
               latest.set(`position ${update.instrumentId}`, {
                 type: 'position',
                 payload: { instrumentId: update.instrumentId, quantity: update.quantity },
-                correlationId: options.correlationId,
+                ...options,
               });
             } else {
               latest.set(`balance ${update.currency}`, {
                 type: 'balance',
                 payload: { currency: update.currency, free: update.free },
-                correlationId: options.correlationId,
+                ...options,
               });
             }
             for (const sink of context.eventSinks) io.tell(sink, 'portfolioEvent', update, options);

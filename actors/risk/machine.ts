@@ -209,7 +209,11 @@ export const riskMachine = setup({
       const { knownOrderIds, knownOrderQueue, openOrders } = context;
       knownOrderIds[order.clientOrderId] = true;
       knownOrderQueue.push(order.clientOrderId);
-      if (knownOrderQueue.length > KNOWN_IDS_KEPT) delete knownOrderIds[knownOrderQueue.shift() as string];
+      // Forgotten a tenth at a time: shifting one id off a 10,000-long array per order was a tenth of risk's time.
+      if (knownOrderQueue.length > KNOWN_IDS_KEPT + KNOWN_IDS_KEPT / 10) {
+        for (const id of knownOrderQueue.splice(0, knownOrderQueue.length - KNOWN_IDS_KEPT))
+          delete knownOrderIds[id];
+      }
       const decision: RiskDecision = {
         kind: 'submit',
         clientOrderId: order.clientOrderId,

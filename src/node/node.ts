@@ -1,5 +1,4 @@
 import { executionProtocol } from '../../actors/execution/protocol.ts';
-import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import type { Order } from '../domain/order.ts';
 import { ActorSystem, type InjectedFault, type WorkerView } from '../index.ts';
@@ -41,12 +40,7 @@ export class FoxtrotNode implements AdminBackend {
   static async start(config: NodeConfig, log: Logger): Promise<FoxtrotNode> {
     const startedAt = Date.now();
     const system = await ActorSystem.start(nodeTree(config), { log, heartbeatTimeoutMs: 3000 });
-    const node = new FoxtrotNode(system, config, log, startedAt);
-    const portfolio = system.ref(NODE_IDS.portfolio, portfolioProtocol);
-    for (const [currency, amount] of Object.entries(config.account.balances)) {
-      portfolio.tell('deposit', { currency, amount });
-    }
-    return node;
+    return new FoxtrotNode(system, config, log, startedAt);
   }
 
   /** Chaos on or off while running (`--chaos` starts with it on). */

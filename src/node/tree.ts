@@ -52,6 +52,8 @@ export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
         venues: { [venue]: NODE_IDS.adapter(venue) },
         riskId: NODE_IDS.risk,
         portfolioId: NODE_IDS.portfolio,
+        // The portfolio locks what each open order may spend, from its order events.
+        orderEventSinks: [NODE_IDS.portfolio],
         notifyStrategies: true,
         // Execution's whole state is saved at every commit until the journal lands (persistence issue): the
         // closed orders it keeps for late fills are most of that cost, so it keeps the last few hundred.
@@ -64,6 +66,7 @@ export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
         instruments,
         riskId: NODE_IDS.risk,
         eventSinks: strategyIds,
+        balances: config.account.balances,
       }),
     },
   ];
