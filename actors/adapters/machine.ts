@@ -59,6 +59,7 @@ export interface AdapterContext {
 /** A session whose reconciliation failed (execution restarting, the venue slow) is tried again this often. */
 const RECONCILE_RETRY_MS = 1000;
 const RECONCILE_ATTEMPTS = 10;
+const RECONCILE_RETRY_ID = 'reconcile-retry';
 
 type OrderCall = Extract<VenueCall, { kind: 'submit' | 'modify' | 'cancel' }>;
 
@@ -71,8 +72,14 @@ export type AdapterInternalEvent =
   | { type: 'fill.seen'; at: number }
   | { type: 'session.reconciled'; facts: SessionFacts }
   /** The new session could not be reconciled (the venue or execution did not answer): tried again later. */
-  | { type: 'session.unreconciled'; since: number }
-  | { type: 'session.retry'; since: number };
+  | ({ type: 'session.unreconciled' } & ReconcileParams)
+  | ({ type: 'session.retry' } & ReconcileParams);
+
+/** Which venue fills a reconciliation looks at: since a time, and whether only those of orders execution holds open. */
+export interface ReconcileParams {
+  since: number;
+  believedOnly: boolean;
+}
 
 export type AdapterEvent = ProtocolEvent<typeof adapterProtocol> | AdapterInternalEvent;
 
@@ -110,7 +117,7 @@ const adapterSetup = setup({
   actions: {
     call: (_, _params: { call: VenueCall }) => undefined,
     report: (_, _params: { reports: OrderReport[] }) => undefined,
-    reconcile: (_, _params: { since: number }) => undefined,
+    reconcile: (_, _params: ReconcileParams) => undefined,
     answerStatus: () => undefined,
     /** Makes the venue client the effects hold, from the settings in the context. */
     configure: () => undefined,
@@ -138,10 +145,14 @@ const sessionBegan = adapterSetup.enqueueActions(({ context, event, enqueue }) =
     enqueue({ type: 'call', params: { call: { kind: 'subscribe', instrumentId } } });
   }
   // Reports sent while the last session was going down may never have arrived: ask for what they would have said.
-  // A first session is reconciled too, over every fill the venue still has: this adapter may be a fresh
-  // incarnation after a crash (it does not persist), and the reports sent while it was down went nowhere.
-  const since = sessions > 1 ? Math.max(0, lastFillAt - context.fillMarginMs) : 0;
-  enqueue({ type: 'reconcile', params: { since } });
+  // A first session is reconciled too: this adapter may be a fresh incarnation after a crash (it does not
+  // persist), and the reports sent while it was down went nowhere. With no last fill to go by, it looks at every
+  // fill the venue still has, but only for the orders execution holds open: the rest is history execution has.
+  const params: ReconcileParams =
+    sessions > 1
+      ? { since: Math.max(0, lastFillAt - context.fillMarginMs), believedOnly: false }
+      : { since: 0, believedOnly: true };
+  enqueue({ type: 'reconcile', params });
 });
 
 const callFailed = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
@@ -176,20 +187,24 @@ const sessionUnreconciled = adapterSetup.enqueueActions(({ context, event, enque
   const attempts = context.reconcileAttempts + 1;
   enqueue.assign({ failedCalls: context.failedCalls + 1, reconcileAttempts: attempts });
   if (attempts < RECONCILE_ATTEMPTS) {
-    enqueue.raise({ type: 'session.retry', since: event.since }, { delay: RECONCILE_RETRY_MS });
+    enqueue.raise(
+      { type: 'session.retry', since: event.since, believedOnly: event.believedOnly },
+      { id: RECONCILE_RETRY_ID, delay: RECONCILE_RETRY_MS },
+    );
   }
 });
 
 const sessionRetry = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
   if (event.type !== 'session.retry' || context.connection !== 'connected') return;
-  enqueue({ type: 'reconcile', params: { since: event.since } });
+  enqueue({ type: 'reconcile', params: { since: event.since, believedOnly: event.believedOnly } });
 });
 
 const sessionReconciled = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
   if (event.type !== 'session.reconciled') return;
   const reports = reconcileSession(event.facts);
   if (reports.length > 0) enqueue({ type: 'report', params: { reports } });
-  const latest = Math.max(context.lastFillAt ?? 0, ...event.facts.fills.map((fill) => fill.at));
+  const latest = event.facts.fills.reduce((last, fill) => Math.max(last, fill.at), context.lastFillAt ?? 0);
+  enqueue.cancel(RECONCILE_RETRY_ID);
   enqueue.assign({ lastFillAt: latest, reconcileAttempts: 0 });
 });
 

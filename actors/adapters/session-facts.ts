@@ -1,5 +1,6 @@
 import { parseInstrumentId } from '../../src/domain/identifiers.ts';
 import type { CircuitBreaker } from '../../src/resilience/circuit-breaker.ts';
+import type { ReconcileParams } from './machine.ts';
 import type { Belief, SessionFacts } from './reconcile.ts';
 import type { VenueClient, VenueOrderRecord } from './venue-client.ts';
 
@@ -35,14 +36,16 @@ async function believedAt(venue: string, askExecution: () => Promise<unknown>): 
 export async function collectSessionFacts(
   client: VenueClient,
   breaker: CircuitBreaker,
-  since: number,
+  { since, believedOnly }: ReconcileParams,
   askExecution: () => Promise<unknown>,
 ): Promise<SessionFacts> {
-  const [open, fills, believed] = await Promise.all([
+  const [open, allFills, believed] = await Promise.all([
     breaker.call(() => client.queryOpenOrders()),
     breaker.call(() => client.queryFillsSince(since)),
     believedAt(client.venue, askExecution),
   ]);
+  const believedIds = new Set(believed.map((belief) => belief.clientOrderId));
+  const fills = believedOnly ? allFills.filter((fill) => believedIds.has(fill.clientOrderId)) : allFills;
   const openIds = new Set(open.map((record) => record.clientOrderId));
   const missing = believed.filter((belief) => !openIds.has(belief.clientOrderId));
   const looked = await Promise.all(

@@ -50,11 +50,6 @@ export class SimVenueClient implements VenueClient {
     this.send('disconnect', { client: this.io.self });
   }
 
-  /** The venue ended the session: orders are refused here until the next connect. */
-  sessionLost(): void {
-    this.session = undefined;
-  }
-
   async subscribe(instrumentId: string): Promise<void> {
     this.sendInSession('subscribe', { client: this.io.self, instrumentId });
   }

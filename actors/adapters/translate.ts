@@ -1,22 +1,8 @@
 import type { OrderRequest } from '../../src/domain/order.ts';
+import { OrderRequestSchema } from '../../src/domain/schemas.ts';
 
 /** The fields of an order that make up a venue's request; what execution adds (status, fills) stays behind. */
-const REQUEST_FIELDS = [
-  'clientOrderId',
-  'strategyId',
-  'instrumentId',
-  'side',
-  'type',
-  'quantity',
-  'price',
-  'triggerPrice',
-  'trailingOffset',
-  'timeInForce',
-  'expireTime',
-  'postOnly',
-  'reduceOnly',
-  'positionId',
-] as const satisfies readonly (keyof OrderRequest)[];
+const REQUEST_FIELDS = Object.keys(OrderRequestSchema.properties) as Array<keyof OrderRequest>;
 
 /**
  * Execution's order (a request plus its state) as a venue request. The venue's schema allows no other field, and

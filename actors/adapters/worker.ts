@@ -109,18 +109,18 @@ export const adapterActor = defineActor({
         report: ({ context }, { reports }) => {
           for (const report of reports) io.tell(context.executionId, 'venueEvent', report);
         },
-        reconcile: ({ context, self }, { since }) => {
+        reconcile: ({ context, self }, params) => {
           const { client, breaker } = sessionFor(context);
           const askExecution = () =>
             io.ask(context.executionId, 'openOrders', {}, { timeoutMs: context.callTimeoutMs });
-          collectSessionFacts(client, breaker, since, askExecution).then(
+          collectSessionFacts(client, breaker, params, askExecution).then(
             (facts) => self.send({ type: 'session.reconciled', facts }),
             (error: unknown) => {
               io.log.warn(
                 { venue: context.venue, error: describeError(error) },
                 'new venue session not reconciled',
               );
-              self.send({ type: 'session.unreconciled', since });
+              self.send({ type: 'session.unreconciled', ...params });
             },
           );
         },

@@ -9,6 +9,7 @@ import {
 } from '../../src/domain/order.ts';
 import { isClosed, type OrderStatus } from '../../src/domain/order-status.ts';
 import type { OrderType } from '../../src/domain/order-types.ts';
+import { rememberRecent } from '../../src/domain/recent-ids.ts';
 import { DEFAULT_NATIVE_TYPES, type EmulatedOrder, onTick, type PriceTick } from './emulation.ts';
 
 /** What execution tells others after handling a message: computed here, sent by the actor's effects. */
@@ -103,10 +104,9 @@ function put(state: OrderBookState, order: Order, now: number): void {
   if (isClosed(order.status) && (before === undefined || !isClosed(before.status))) {
     delete state.emulated[id];
     delete state.released[id];
-    state.closedQueue.push(id);
-    while (state.closedQueue.length > state.closedRetention) {
-      delete state.orders[state.closedQueue.shift() as string];
-    }
+    rememberRecent(state.closedQueue, id, state.closedRetention, (old) => {
+      delete state.orders[old];
+    });
   }
 }
 

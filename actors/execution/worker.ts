@@ -1,4 +1,4 @@
-import { isClosed, isOpen, type OrderStatus } from '../../src/domain/order-status.ts';
+import { isClosed, isOpen } from '../../src/domain/order-status.ts';
 import { defineActor } from '../../src/index.ts';
 import type { PriceTick } from './emulation.ts';
 import { executionMachine } from './machine.ts';
@@ -85,8 +85,7 @@ export const executionActor = defineActor({
       },
       answerStats: ({ context, event }) => {
         let open = 0;
-        for (const id in context.orders)
-          if (!isClosed((context.orders[id] as { status: OrderStatus }).status)) open += 1;
+        for (const order of Object.values(context.orders)) if (!isClosed(order.status)) open += 1;
         io.reply(event.meta, { ...context.counts, open, inFlight: Object.keys(context.inFlight).length });
       },
     },

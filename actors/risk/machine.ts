@@ -2,6 +2,7 @@ import { assign, setup } from 'xstate';
 import { Decimal } from '../../src/domain/decimal.ts';
 import { type Instrument, type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
 import type { OrderRequest } from '../../src/domain/order.ts';
+import { rememberRecent } from '../../src/domain/recent-ids.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
 import { checkModify, checkSubmit, type RiskView, type TradingState } from './checks.ts';
 import { lastPricesOf } from './last-prices.ts';
@@ -208,12 +209,9 @@ export const riskMachine = setup({
       // assign makes is what marks the state as changed.
       const { knownOrderIds, knownOrderQueue, openOrders } = context;
       knownOrderIds[order.clientOrderId] = true;
-      knownOrderQueue.push(order.clientOrderId);
-      // Forgotten a tenth at a time: shifting one id off a 10,000-long array per order was a tenth of risk's time.
-      if (knownOrderQueue.length > KNOWN_IDS_KEPT + KNOWN_IDS_KEPT / 10) {
-        for (const id of knownOrderQueue.splice(0, knownOrderQueue.length - KNOWN_IDS_KEPT))
-          delete knownOrderIds[id];
-      }
+      rememberRecent(knownOrderQueue, order.clientOrderId, KNOWN_IDS_KEPT, (id) => {
+        delete knownOrderIds[id];
+      });
       const decision: RiskDecision = {
         kind: 'submit',
         clientOrderId: order.clientOrderId,

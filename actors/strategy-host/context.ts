@@ -23,8 +23,6 @@ export interface ContextCounters {
   ticks: number;
   bars: number;
   ordersSubmitted: number;
-  cancels: number;
-  modifies: number;
 }
 
 export interface ContextOptions {
@@ -47,7 +45,7 @@ export class HostedStrategyContext implements StrategyContext {
   readonly strategyId: string;
   readonly params: Readonly<Record<string, unknown>>;
   readonly log: StrategyLog;
-  readonly counters: ContextCounters = { ticks: 0, bars: 0, ordersSubmitted: 0, cancels: 0, modifies: 0 };
+  readonly counters: ContextCounters = { ticks: 0, bars: 0, ordersSubmitted: 0 };
   /** Set by the host before it calls the strategy. */
   views: HostViews = EMPTY_VIEWS;
   private readonly instruments: ReadonlyMap<string, InstrumentSpec>;
@@ -92,7 +90,6 @@ export class HostedStrategyContext implements StrategyContext {
   }
 
   cancel(clientOrderId: string): void {
-    this.counters.cancels += 1;
     this.ports.tell(this.riskId, 'cancel', { clientOrderId });
   }
 
@@ -104,7 +101,6 @@ export class HostedStrategyContext implements StrategyContext {
       this.log.warn('modify of an order that is not open ignored', { clientOrderId });
       return;
     }
-    this.counters.modifies += 1;
     this.ports.tell(this.riskId, 'modify', { clientOrderId, instrumentId, ...change });
   }
 

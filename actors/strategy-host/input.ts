@@ -1,4 +1,4 @@
-import { Instrument, type InstrumentSpec } from '../../src/domain/instrument.ts';
+import { type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
 import { ValidationError } from '../../src/resilience/errors.ts';
 import { builtinFactory, createStrategy, isModuleReference } from './load-strategy.ts';
 
@@ -52,7 +52,7 @@ export function settingsOf(input: unknown, actorId: string): StrategyHostSetting
   if (!Array.isArray(given.instruments)) {
     throw new ValidationError('strategy host: instruments must be an array of instrument specs');
   }
-  for (const spec of given.instruments) new Instrument(spec as InstrumentSpec);
+  for (const spec of given.instruments) instrumentOf(spec as InstrumentSpec);
   const settings: StrategyHostSettings = {
     strategyId: optionalId(given, 'strategyId', actorId),
     strategy,

@@ -33,6 +33,8 @@ function publish(
 
 /** The venue's book changed: its new touch goes to the instrument's subscribers. */
 function publishTouch(turn: Turn, instrumentId: string): void {
+  // Every market step calls this: no subscriber, no book to read.
+  if (turn.context.subscribers[instrumentId] === undefined) return;
   const engine = engineOf(turn.context, instrumentId);
   const touch = engine?.depth(1);
   const bid = touch?.bids[0];

@@ -1,6 +1,7 @@
 import { Decimal } from '../../src/domain/decimal.ts';
 import type { Instrument } from '../../src/domain/instrument.ts';
 import type { OrderSide, TimeInForce } from '../../src/domain/order-types.ts';
+import { rememberRecent } from '../../src/domain/recent-ids.ts';
 import { BookSide, type RestingOrder } from './order-book.ts';
 
 /** What the venue tells its client about an order: the events execution applies (see its protocol). */
@@ -69,6 +70,11 @@ export interface EngineState {
   closed: string[];
   sequence: number;
   trades: number;
+  /**
+   * The account's net position from every fill of its orders, as an exchange reports positions; absent before the
+   * first fill. Kept whatever the retention of closed records, so the node can be checked against it at any time.
+   */
+  position?: string;
 }
 
 export function emptyEngineState(): EngineState {
@@ -160,11 +166,9 @@ export class MatchingEngine {
 
   /** Marks a record closed and forgets the oldest closed records beyond the retention. */
   private retire(record: VenueOrderRecord): void {
-    const closed = this.state.closed;
-    closed.push(record.clientOrderId);
-    if (closed.length > this.closedRetention + this.closedRetention / 10) {
-      for (const id of closed.splice(0, closed.length - this.closedRetention)) delete this.records[id];
-    }
+    rememberRecent(this.state.closed, record.clientOrderId, this.closedRetention, (id) => {
+      delete this.records[id];
+    });
   }
 
   private priceUnits(price: Decimal): bigint {
@@ -189,6 +193,11 @@ export class MatchingEngine {
 
   private opposite(side: OrderSide): BookSide {
     return side === 'BUY' ? this.asks : this.bids;
+  }
+
+  /** The account's net position in this instrument, once anything filled. */
+  position(): string | undefined {
+    return this.state.position;
   }
 
   bestBid(): string | undefined {
@@ -422,6 +431,8 @@ export class MatchingEngine {
     const filled = this.sizeUnits(Decimal.parse(record.filledQuantity)) + size;
     record.filledQuantity = this.sizeText(filled);
     record.fills.push({ tradeId, quantity, price: priceText, commission, at: now });
+    const held = this.sizeUnits(Decimal.parse(this.state.position ?? '0'));
+    this.state.position = this.sizeText(record.side === 'BUY' ? held + size : held - size);
     if (order.remaining === 0n) {
       record.status = 'FILLED';
       this.retire(record);

@@ -37,7 +37,12 @@ export function fillsSince(context: VenueContext, since: number): Fill[] {
 }
 
 export function positions(context: VenueContext): Record<string, string> {
-  return { ...context.positions };
+  const held: Record<string, string> = {};
+  for (const instrumentId in context.books) {
+    const position = engineOf(context, instrumentId)?.position();
+    if (position !== undefined) held[instrumentId] = position;
+  }
+  return held;
 }
 
 export function status(context: VenueContext) {

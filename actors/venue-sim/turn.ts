@@ -1,4 +1,3 @@
-import { Decimal } from '../../src/domain/decimal.ts';
 import { Chance } from './chance.ts';
 import type { MatchingEngine, VenueEvent, VenueReport } from './matching-engine.ts';
 import type { Emission, VenueContext } from './venue-state.ts';
@@ -50,20 +49,6 @@ export function report(turn: Turn, to: string, clientOrderId: string, event: Ven
   pending.push({ due: Math.max(turn.now + delay, last?.due ?? 0), to, payload });
 }
 
-function addToPosition(
-  context: VenueContext,
-  engine: MatchingEngine,
-  clientOrderId: string,
-  quantity: string,
-): void {
-  const side = engine.order(clientOrderId)?.side;
-  if (side === undefined) return;
-  const id = engine.instrument.id.value;
-  const filled = Decimal.parse(quantity);
-  const net = Decimal.parse(context.positions[id] ?? '0');
-  context.positions[id] = (side === 'BUY' ? net.add(filled) : net.sub(filled)).toString();
-}
-
 /**
  * Sends an engine's reports to the clients of their orders (the requester's for a new order) and keeps the owner
  * of every order that stays open, for the fills a later market move brings.
@@ -71,7 +56,6 @@ function addToPosition(
 export function route(turn: Turn, engine: MatchingEngine, reports: VenueReport[], requester?: string): void {
   const owners = turn.context.owners;
   for (const { clientOrderId, event } of reports) {
-    if (event.type === 'Filled') addToPosition(turn.context, engine, clientOrderId, event.quantity);
     const to = owners[clientOrderId] ?? requester;
     if (to === undefined) continue;
     report(turn, to, clientOrderId, event);

@@ -84,11 +84,6 @@ export interface VenueContext {
   now: number;
   steps: number;
   fills: number;
-  /**
-   * The account's net position per instrument from every fill of its orders, as an exchange reports positions:
-   * kept whatever the order records' retention, so that the node can be checked against the venue at any time.
-   */
-  positions: Record<string, string>;
   syntheticTrades: number;
   replay: ReplaySettings | undefined;
   /** The last line of the replay file taken in: a restarted venue reads on after it. */
@@ -142,7 +137,6 @@ export function initialContext(input: VenueSimInput): VenueContext {
     now: 0,
     steps: 0,
     fills: 0,
-    positions: {},
     syntheticTrades: 0,
     replay: input.replay,
     replayLine: 0,

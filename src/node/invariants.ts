@@ -21,15 +21,21 @@ const ASK = { timeoutMs: 3000 };
 export async function checkInvariants(system: ActorSystem, venue: string): Promise<InvariantReport> {
   const venueRef = system.ref(NODE_IDS.venue(venue), venueSimProtocol);
   const execution = system.ref(NODE_IDS.execution, executionProtocol);
-  const [venueOpen, venuePositions, portfolio] = await Promise.all([
+  const [venueOpen, venuePositions, portfolio, believed] = await Promise.all([
     venueRef.ask('queryOpenOrders', {}, ASK),
     venueRef.ask('queryPositions', {}, ASK),
     system.ref(NODE_IDS.portfolio, portfolioProtocol).ask('snapshot', {}, ASK),
+    execution.ask('openOrders', {}, ASK) as Promise<
+      Array<{ clientOrderId: string; type: string; status: string }>
+    >,
   ]);
   const checks: InvariantReport['checks'] = [];
 
+  // Execution's open orders answer for most: only the others are asked about one by one (it keeps closed ones too).
+  const openInExecution = new Set(believed.map((order) => order.clientOrderId));
   const unknown: string[] = [];
   for (const record of venueOpen) {
+    if (openInExecution.has(record.clientOrderId)) continue;
     const answer = await execution.ask('order', { clientOrderId: record.clientOrderId }, ASK);
     if (!answer.found) unknown.push(record.clientOrderId);
   }
@@ -41,11 +47,6 @@ export async function checkInvariants(system: ActorSystem, venue: string): Promi
 
   // Emulated orders wait in execution until the market triggers them: only orders sent on are at the venue.
   const atVenue = new Set(venueOpen.map((record) => record.clientOrderId));
-  const believed = (await execution.ask('openOrders', {}, ASK)) as Array<{
-    clientOrderId: string;
-    type: string;
-    status: string;
-  }>;
   const missing: string[] = [];
   for (const order of believed) {
     if ((order.type !== 'MARKET' && order.type !== 'LIMIT') || atVenue.has(order.clientOrderId)) continue;

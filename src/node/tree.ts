@@ -1,4 +1,4 @@
-import type { ActorChildSpec, ActorStart, SupervisorSpec } from '../index.ts';
+import type { ActorChildSpec, ActorStart, ChildSpec, SupervisorSpec } from '../index.ts';
 import { siblingModule } from '../index.ts';
 import type { NodeConfig } from './config.ts';
 
@@ -147,14 +147,7 @@ export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
 
 /** Every actor id in the tree, in start order. */
 export function actorIds(config: NodeConfig): string[] {
-  const venue = config.venue.name;
-  return [
-    NODE_IDS.risk,
-    NODE_IDS.execution,
-    NODE_IDS.portfolio,
-    NODE_IDS.venue(venue),
-    NODE_IDS.marketData,
-    NODE_IDS.adapter(venue),
-    ...config.strategies.map((strategy) => NODE_IDS.strategy(strategy.id)),
-  ];
+  const ids = (children: ChildSpec<unknown>[]): string[] =>
+    children.flatMap((child) => (child.type === 'supervisor' ? ids(child.supervisor.children) : [child.id]));
+  return ids(nodeTree(config).children);
 }

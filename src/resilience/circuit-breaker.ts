@@ -50,8 +50,10 @@ export class CircuitBreaker {
       this.succeeded();
       return result;
     } catch (error) {
+      // An error that is not the venue failing (a refusal made before anything was sent) says nothing about the
+      // venue's health: it neither counts against it nor closes a half-open circuit, it only gives the slot back.
       if (this.options.isFailure?.(error) ?? true) this.failed();
-      else this.succeeded();
+      else if (this.current === 'half-open') this.trials -= 1;
       throw error;
     }
   }

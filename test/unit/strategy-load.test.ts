@@ -25,7 +25,9 @@ describe('loading a strategy', () => {
   });
 
   it('resolves builtins, and modules by file URL or path', async () => {
-    expect(createStrategy('market-maker', await loadStrategyFactory('market-maker'), mmParams)).toBeDefined();
+    expect(
+      createStrategy('market-maker', await loadStrategyFactory('market-maker'), mmParams).subscriptions,
+    ).toEqual([{ instrumentId: mmParams.instrumentId, quotes: true }]);
     const params = { instrumentId: 'BTCUSDT.SIM', crashAtBid: '1.00' };
     const byUrl = await loadStrategyFactory(fixture('crash-on-tick.ts').href);
     expect(createStrategy('crash', byUrl, params).subscriptions).toEqual([

@@ -152,6 +152,25 @@ describe('the simulated venue machine', () => {
     expect(positions(v.context())).toEqual({ 'BTCUSDT.SIM': '0.500' });
   });
 
+  it('counts every fill in the position when one market move fills several orders at once', () => {
+    const v = venue({ closedRetention: 1, markets: { 'BTCUSDT.SIM': { startPrice: '100.00', seed: 3 } } });
+    v.send('connect', { client: 'client' });
+    v.send('subscribe', { client: 'client', instrumentId: 'BTCUSDT.SIM' });
+    v.send('step', {});
+    const bid = Number(
+      (v.sent.find((m) => m.type === 'quote')?.payload as { bid: string } | undefined)?.bid ?? 0,
+    );
+    for (const id of ['r1', 'r2', 'r3']) {
+      v.send('submit', {
+        client: 'client',
+        order: order(id, { price: (bid - 0.05).toFixed(2), postOnly: true }),
+      });
+    }
+    for (let i = 0; i < 500 && findOrder(v.context(), 'r3')?.status === 'OPEN'; i += 1) v.send('step', {});
+    expect(status(v.context()).fills).toBe(3);
+    expect(positions(v.context())).toEqual({ 'BTCUSDT.SIM': '0.300' });
+  });
+
   it('holds reports for the latency and sends them in order when due, from its own timer', () => {
     vi.useFakeTimers();
     vi.setSystemTime(10_000);
@@ -232,7 +251,9 @@ describe('the synthetic market through the venue', () => {
           for (let i = 0; i < 20; i += 1) v.send('step', {}, 5_000 + i);
           return v.sent;
         };
-        expect(ticks()).toEqual(ticks());
+        const first = ticks();
+        expect(first.filter((m) => m.type === 'quote')).toHaveLength(20);
+        expect(ticks()).toEqual(first);
       }),
       { numRuns: 20 },
     );
