@@ -1,15 +1,11 @@
+import type { Static } from '@sinclair/typebox';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { assign, fromPromise, setup } from 'xstate';
 import { backoffDelay, type ExponentialBackoff } from '../../src/resilience/backoff.ts';
+import type { ConnectionStateSchema } from './protocol.ts';
 
-export type ConnectionState =
-  | 'disconnected'
-  | 'connecting'
-  | 'connected'
-  | 'reconnecting'
-  | 'disconnecting'
-  | 'failed';
+export type ConnectionState = Static<typeof ConnectionStateSchema>;
 
 export interface ConnectionInput {
   venue: string;

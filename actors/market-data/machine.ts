@@ -1,7 +1,8 @@
 import { assign, setup } from 'xstate';
+import { parseInstrumentId } from '../../src/domain/identifiers.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
 import type { marketDataProtocol } from './protocol.ts';
-import { type Route, routesOf, type Subscriptions, subscriptionOf, venueOf } from './subscriptions.ts';
+import { type Route, routesOf, type Subscriptions, subscriptionOf } from './subscriptions.ts';
 
 /** Actors told the price of every tick, in their own message types (see worker.ts). */
 export interface PriceSinks {
@@ -38,7 +39,7 @@ export type MarketDataEvent = ProtocolEvent<typeof marketDataProtocol>;
 
 /** A venue without an adapter in the input is served by `adapter-<VENUE>`, the default naming. */
 const adapterOf = (context: MarketDataContext, instrumentId: string) => {
-  const venue = venueOf(instrumentId);
+  const venue = parseInstrumentId(instrumentId).venue;
   return context.adapters[venue] ?? `adapter-${venue}`;
 };
 

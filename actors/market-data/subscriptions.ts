@@ -55,8 +55,3 @@ export function routesOf(subscriptions: Subscriptions): Record<string, Route> {
   }
   return routes;
 }
-
-/** The venue of an instrument id is what follows its last dot: `BTCUSDT.SIM` trades on `SIM`. */
-export function venueOf(instrumentId: string): string {
-  return instrumentId.slice(instrumentId.lastIndexOf('.') + 1);
-}

@@ -1,6 +1,5 @@
 import type { QuoteTick, TradeTick } from '../../src/domain/market-data.ts';
 import { type ActorIO, defineActor } from '../../src/index.ts';
-import type { Outlet } from './fan-out.ts';
 import { Feed } from './feed.ts';
 import { type MarketDataContext, marketDataMachine } from './machine.ts';
 import { marketDataProtocol } from './protocol.ts';
@@ -11,12 +10,7 @@ const feeds = new WeakMap<ActorIO, Feed>();
 function feedOf(io: ActorIO, context: MarketDataContext): Feed {
   let feed = feeds.get(io);
   if (feed === undefined) {
-    const outlet: Outlet = {
-      tell: (to, type, payload) => io.tell(to, type, payload),
-      room: (to, limit) => io.room(to, limit),
-      writable: () => io.writable(),
-    };
-    feed = new Feed(outlet, context.maxInFlight, context.priceSinks);
+    feed = new Feed(io, context.maxInFlight, context.priceSinks);
     feeds.set(io, feed);
   }
   return feed;

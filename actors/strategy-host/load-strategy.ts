@@ -1,6 +1,6 @@
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { isAbsolute } from 'node:path';
 import { ValidationError } from '../../src/resilience/errors.ts';
+import { resolveSource } from '../../src/runtime/actor-source.ts';
 import { BUILTIN_STRATEGIES } from '../../strategies/index.ts';
 import type { Strategy, StrategyFactory } from './strategy.ts';
 
@@ -28,15 +28,10 @@ export function builtinFactory(name: string): StrategyFactory {
   return factory;
 }
 
-/** A module's URL: a file URL as given, a path resolved against the working directory. */
-export function moduleUrl(reference: string): string {
-  return reference.startsWith('file:') ? reference : pathToFileURL(resolve(reference)).href;
-}
-
 /** Resolves a builtin name or a module (exporting a factory as `default` or `createStrategy`) to its factory. */
 export async function loadStrategyFactory(name: string): Promise<StrategyFactory> {
   if (!isModuleReference(name)) return builtinFactory(name);
-  const url = moduleUrl(name);
+  const url = resolveSource({ module: name }).module;
   let namespace: Record<string, unknown>;
   try {
     namespace = (await import(url)) as Record<string, unknown>;

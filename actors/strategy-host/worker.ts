@@ -1,5 +1,6 @@
 import { type EventObject, fromCallback } from 'xstate';
 import type { Bar, QuoteTick, TradeTick } from '../../src/domain/market-data.ts';
+import { rememberRecent } from '../../src/domain/recent-ids.ts';
 import { type ActorIO, defineActor, type FastHandler } from '../../src/index.ts';
 import type { ContextPorts, HostViews } from './context.ts';
 import type { StrategyHostSettings } from './input.ts';
@@ -44,11 +45,9 @@ const marketData: FastHandler<typeof strategyHostMachine> = (message, actor, io)
     deliver(slot.session, message, actor.snapshot.context);
     return;
   }
-  slot.backlog.push({ type: message.type, payload: message.payload });
-  if (slot.backlog.length > MAX_BACKLOG) {
-    slot.backlog.shift();
+  rememberRecent(slot.backlog, { type: message.type, payload: message.payload }, MAX_BACKLOG, () => {
     slot.dropped += 1;
-  }
+  });
 };
 
 /** A subscription as plain data with no undefined fields: it is persisted and sent to market data. */

@@ -1,13 +1,12 @@
 import { Decimal } from '../../src/domain/decimal.ts';
 import { type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
 import type { QuoteTick, TradeTick } from '../../src/domain/market-data.ts';
+import type { MatchingEngine } from './matching-engine.ts';
 import { closeSessions } from './order-flow.ts';
+import type { MarketDataTick } from './replay-file.ts';
 import { stepMarket } from './synthetic-market.ts';
 import { beginTurn, finish, push, route, type Turn } from './turn.ts';
 import { engineOf, type VenueContext } from './venue-state.ts';
-
-/** A tick from a market data file, tagged with its kind. */
-export type MarketDataTick = { kind: 'quote'; tick: QuoteTick } | { kind: 'trade'; tick: TradeTick };
 
 /** What the replay reader hands the venue at a time: ticks, and how far into the file they go. */
 export interface ReplayChunk {
@@ -98,25 +97,21 @@ export function step(turn: Turn): void {
 
 /**
  * Replayed ticks: a quote becomes the market's liquidity (one level a side, its sizes) and goes to subscribers as
- * it is; a trade goes to subscribers. Ticks for instruments the venue does not list are counted as skipped.
+ * it is; a trade goes to subscribers. The reader has already skipped (and counted) ticks of instruments the venue
+ * does not list.
  */
 export function replay(turn: Turn, chunk: ReplayChunk): void {
   const context = turn.context;
-  let skipped = chunk.skipped;
   for (const item of chunk.ticks) {
-    const engine = engineOf(context, item.tick.instrumentId);
-    if (engine === undefined) {
-      skipped += 1;
-      continue;
-    }
     if (item.kind === 'quote') {
+      const engine = engineOf(context, item.tick.instrumentId) as MatchingEngine;
       const { bid, ask, bidSize, askSize } = item.tick;
       route(turn, engine, engine.setMarket({ bids: [[bid, bidSize]], asks: [[ask, askSize]] }, turn.now));
     }
     publish(turn, item.tick.instrumentId, item.kind, item.tick);
   }
-  context.replayedLines += chunk.ticks.length - (skipped - chunk.skipped);
-  context.skippedLines += skipped;
+  context.replayedLines += chunk.ticks.length;
+  context.skippedLines += chunk.skipped;
   context.replayLine = chunk.lastLine;
 }
 

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { VenueFillSchema, VenueOrderRecordSchema } from './protocol.ts';
-import { engineOf, type VenueContext } from './venue-state.ts';
+import { engineHolding, engineOf, type VenueContext } from './venue-state.ts';
 
 /* The answers to the venue's queries, read from its context (reconciliation asks these after a restart). */
 
@@ -8,11 +8,11 @@ type OrderRecord = Static<typeof VenueOrderRecordSchema>;
 type Fill = Static<typeof VenueFillSchema>;
 
 export function findOrder(context: VenueContext, clientOrderId: string): OrderRecord | undefined {
-  for (const instrumentId in context.books) {
-    const record = engineOf(context, instrumentId)?.order(clientOrderId);
-    if (record !== undefined) return { ...record, instrumentId };
-  }
-  return undefined;
+  const engine = engineHolding(context, clientOrderId);
+  const record = engine?.order(clientOrderId);
+  return engine === undefined || record === undefined
+    ? undefined
+    : { ...record, instrumentId: engine.instrument.id.value };
 }
 
 export function openOrders(context: VenueContext, instrumentId?: string): OrderRecord[] {

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Decimal } from '../../src/domain/decimal.ts';
 import { type Instrument, type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
-import type { MarketDataTick } from './market-flow.ts';
+import type { QuoteTick, TradeTick } from '../../src/domain/market-data.ts';
 
 /*
  * Market data files (quotes and trades, CSV or JSONL; docs/market-data-format.md): a pure parser of one line, and
@@ -13,6 +13,9 @@ import type { MarketDataTick } from './market-flow.ts';
 export type MarketDataFormat = 'csv' | 'jsonl';
 
 /** A parsed line: a tick, or what is wrong with the line (naming its number and field). Blank lines are neither. */
+/** A market data line as the venue replays it, and as a backtest will. */
+export type MarketDataTick = { kind: 'quote'; tick: QuoteTick } | { kind: 'trade'; tick: TradeTick };
+
 export type ParsedLine = { tick: MarketDataTick } | { error: string } | undefined;
 
 /** A CSV file's header: where each column is, and the kind of every row when the file has no `type` column. */

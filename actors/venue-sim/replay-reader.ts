@@ -2,7 +2,7 @@ import { fromCallback } from 'xstate';
 import type { InstrumentSpec } from '../../src/domain/instrument.ts';
 import type { ActorIO } from '../../src/index.ts';
 import type { ReaderCommand, ReaderEvent } from './machine.ts';
-import type { MarketDataTick } from './market-flow.ts';
+import type { MarketDataTick } from './replay-file.ts';
 import { type MarketDataChunk, readMarketData } from './replay-file.ts';
 import type { ReplaySettings } from './venue-state.ts';
 

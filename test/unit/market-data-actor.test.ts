@@ -54,11 +54,11 @@ describe('market data actor', () => {
     const md = marketData({ adapters: { SIM: 'adapter-SIM', BIN: 'binance' } });
     md.send('subscribe', { subscriber: 's1', instrumentId: 'BTCUSDT.SIM' });
     md.send('subscribe', { subscriber: 's2', instrumentId: 'BTCUSDT.SIM', trades: true });
-    md.send('subscribe', { subscriber: 's1', instrumentId: 'ETH.USDT.BIN' });
+    md.send('subscribe', { subscriber: 's1', instrumentId: 'ETHUSDT.BIN' });
     md.send('subscribe', { subscriber: 's1', instrumentId: 'X.OTHER' });
     expect(md.sent).toEqual([
       { to: 'adapter-SIM', type: 'subscribe', payload: { instrumentId: 'BTCUSDT.SIM' } },
-      { to: 'binance', type: 'subscribe', payload: { instrumentId: 'ETH.USDT.BIN' } },
+      { to: 'binance', type: 'subscribe', payload: { instrumentId: 'ETHUSDT.BIN' } },
       { to: 'adapter-OTHER', type: 'subscribe', payload: { instrumentId: 'X.OTHER' } },
     ]);
   });
