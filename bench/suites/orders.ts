@@ -117,9 +117,14 @@ async function startPipeline(placement: 'inline' | 'worker'): Promise<ActorSyste
   return system;
 }
 
+/** Orders each system's venue sink has been sent since it started: the sink answers when it has them all. */
+const sentToVenue = new WeakMap<ActorSystem, number>();
+
 async function throughActors(system: ActorSystem, batch: OrderRequest[]): Promise<number> {
   const venue = system.ref('venue-SIM', venueSinkProtocol);
-  const done = venue.ask('expect', { count: batch.length }, { timeoutMs: 300_000 });
+  const total = (sentToVenue.get(system) ?? 0) + batch.length;
+  sentToVenue.set(system, total);
+  const done = venue.ask('expect', { total }, { timeoutMs: 300_000 });
   const risk = system.ref('risk', riskProtocol);
   const started = performance.now();
   // Like a producer should: as many as fit now (one batch per turn), waiting only when the window is full.
