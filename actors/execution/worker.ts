@@ -1,5 +1,6 @@
 import { isClosed, isOpen } from '../../src/domain/order-status.ts';
 import { defineActor } from '../../src/index.ts';
+import { STREAM } from '../../src/persistence/layout.ts';
 import type { PriceTick } from './emulation.ts';
 import { executionMachine } from './machine.ts';
 import { tickMatters } from './orders.ts';
@@ -38,6 +39,7 @@ export const executionActor = defineActor({
               break;
             case 'orderEvent': {
               const report = { order: emission.order, event: emission.event };
+              io.journal(STREAM.order(emission.order.clientOrderId), emission.event.type, report);
               if (context.notifyStrategies) io.tell(emission.order.strategyId, 'orderEvent', report, options);
               for (const sink of context.orderEventSinks) io.tell(sink, 'orderEvent', report, options);
               if (emission.event.type === 'Updated') {

@@ -1,6 +1,7 @@
 import { freeOf } from '../../src/domain/account.ts';
 import { unrealizedPnl } from '../../src/domain/position.ts';
 import { defineActor } from '../../src/index.ts';
+import { STREAM } from '../../src/persistence/layout.ts';
 import { portfolioMachine } from './machine.ts';
 import { marksOf } from './marks.ts';
 import { portfolioProtocol } from './protocol.ts';
@@ -40,12 +41,21 @@ export const portfolioActor = defineActor({
           riskId = context.riskId;
           for (const update of context.outbox) {
             if (update.kind === 'position') {
+              io.journal(
+                STREAM.position(update.positionId),
+                'PositionChanged',
+                context.positions[update.positionId],
+              );
               latest.set(`position ${update.instrumentId}`, {
                 type: 'position',
                 payload: { instrumentId: update.instrumentId, quantity: update.quantity },
                 ...options,
               });
             } else {
+              io.journal(STREAM.account(update.currency), 'BalanceChanged', {
+                currency: update.currency,
+                ...context.balances[update.currency],
+              });
               latest.set(`balance ${update.currency}`, {
                 type: 'balance',
                 payload: { currency: update.currency, free: update.free },

@@ -1,5 +1,6 @@
 import { Decimal } from '../../src/domain/decimal.ts';
 import { defineActor } from '../../src/index.ts';
+import { STREAM } from '../../src/persistence/layout.ts';
 import { lastPricesOf } from './last-prices.ts';
 import { riskMachine } from './machine.ts';
 import { riskProtocol } from './protocol.ts';
@@ -53,6 +54,7 @@ export const riskActor = defineActor({
         );
       },
       publish: ({ context }, { event, detail }) => {
+        io.journal(event === 'TradingStateChanged' ? STREAM.tradingState : STREAM.risk, event, detail);
         for (const sink of context.eventSinks) io.tell(sink, 'riskEvent', { event, detail });
       },
       answerStatus: ({ context, self }, { meta }) => {

@@ -30,6 +30,12 @@ export interface ActorIO {
   /** Resolves once a receiver has acknowledged something, so a producer that got `false` from tell may retry. */
   writable(): Promise<void>;
   now(): number;
+  /**
+   * Appends a record to a journal stream. It is committed with the actor's state at the end of the turn, before
+   * anything the actor sent in that turn leaves (where the store is durable): a peer never acts on what is not yet
+   * journaled. Without a store that keeps journals, entries are dropped.
+   */
+  journal(stream: string, type: string, data: unknown): void;
   readonly log: Logger;
 }
 

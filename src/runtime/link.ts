@@ -41,6 +41,8 @@ export class Link {
     private readonly events: LinkEvents,
     /** A small number naming this link within its endpoint, for the blame slot. */
     readonly index = 0,
+    /** Post full batches before the commit (see RouterOptions.writeAhead). */
+    private readonly earlyFlush = true,
   ) {}
 
   get attached(): boolean {
@@ -115,7 +117,8 @@ export class Link {
     this.unacked.push(envelope);
     // A producer filling its whole window in one turn would leave the receiver idle until the turn ends:
     // posting every MAX_BATCH envelopes lets the two threads work at the same time.
-    if (this.unacked.length - (this.postedUpTo - this.ackedUpTo) >= MAX_BATCH) this.flush(false);
+    if (this.earlyFlush && this.unacked.length - (this.postedUpTo - this.ackedUpTo) >= MAX_BATCH)
+      this.flush(false);
     return true;
   }
 

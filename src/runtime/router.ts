@@ -55,6 +55,11 @@ export interface RouterOptions {
   board?: ProgressBoard;
   /** The clock that stamps envelopes made here: a backtest or a script gives a simulated one. */
   now?: () => number;
+  /**
+   * Nothing leaves before the commit hooks ran: a durable store commits the actor's state there, so no peer can
+   * see what a crash would take back. Without it a producer filling its window posts early, mid-turn.
+   */
+  writeAhead?: boolean;
 }
 
 export interface RouterStats {
@@ -132,7 +137,7 @@ export class Router {
     let link = this.links.get(name);
     if (link === undefined) {
       this.linkCount += 1;
-      link = new Link(name, this.options.window, this.linkEvents, this.linkCount);
+      link = new Link(name, this.options.window, this.linkEvents, this.linkCount, !this.options.writeAhead);
       this.links.set(name, link);
     }
     return link;

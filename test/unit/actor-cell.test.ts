@@ -15,6 +15,7 @@ function testIO(replies: unknown[]): ActorIO {
     ask: () => Promise.reject(new Error('no asks in this test')),
     writable: () => Promise.resolve(),
     room: (_to, limit = Number.POSITIVE_INFINITY) => limit,
+    journal: () => undefined,
     reply: (_request, payload) => replies.push(payload),
   };
 }

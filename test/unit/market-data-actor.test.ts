@@ -21,6 +21,7 @@ function marketData(input: MarketDataInput = {}) {
     ask: () => Promise.reject(new Error('no asks here')),
     writable: () => Promise.resolve(),
     room: (_to, limit = Number.POSITIVE_INFINITY) => limit,
+    journal: () => undefined,
     reply: (_request, payload) => replies.push(payload),
   };
   const cell = new ActorCell(marketDataActor, { id: 'md', io, input: { barCloseCheckMs: 0, ...input } });

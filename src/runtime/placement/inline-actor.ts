@@ -10,6 +10,7 @@ import type { ActorStart } from '../actor-start.ts';
 import { toCloneable } from '../cloneable.ts';
 import type { Envelope } from '../envelope.ts';
 import type { LocalTarget } from '../router.ts';
+import type { JournalEntry } from '../snapshot-store.ts';
 import type { InjectedFault } from '../worker/fault-injection.ts';
 import type { StoredActorState } from '../worker/protocol.ts';
 import type { PlacementContext } from './context.ts';
@@ -26,6 +27,7 @@ export class InlineActor implements ChildHandle, LocalTarget {
   private definition: ActorDefinition | undefined;
   private cell: ActorCell | undefined;
   private held: Envelope[] = [];
+  private journal: JournalEntry[] = [];
   private goneReason: string | undefined;
   private stopCommitHook: (() => void) | undefined;
 
@@ -70,7 +72,12 @@ export class InlineActor implements ChildHandle, LocalTarget {
     try {
       this.definition ??= await loadDefinition(this.source);
       const restored = persist ? await this.ctx.snapshots.load(this.id) : undefined;
-      const io = createActorIO(this.ctx.mainRouter, this.id, actorLogger(this.id, this.definition.kind));
+      const io = createActorIO(
+        this.ctx.mainRouter,
+        this.id,
+        actorLogger(this.id, this.definition.kind),
+        (entry) => this.journal.push(entry),
+      );
       const cell = new ActorCell(this.definition, {
         id: this.id,
         io,
@@ -151,9 +158,15 @@ export class InlineActor implements ChildHandle, LocalTarget {
   }
 
   private persist(): void {
-    if (this.start_.persist === false || !this.cell?.isRunning) return;
+    if (this.start_.persist === false || !this.cell?.isRunning) {
+      this.journal = [];
+      return;
+    }
     const state = this.cell.takeChangedState();
-    if (state !== undefined) this.ctx.snapshots.save(this.id, this.stored(state));
+    if (state === undefined && this.journal.length === 0) return;
+    const journal = this.journal;
+    this.journal = [];
+    this.ctx.snapshots.save(this.id, state === undefined ? undefined : this.stored(state), journal);
   }
 
   private exited(cell: ActorCell, reason: ExitReason): void {

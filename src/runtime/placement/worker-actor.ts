@@ -99,6 +99,7 @@ export class WorkerActor implements ChildHandle {
         ...(this.start_.input === undefined ? {} : { input: this.start_.input }),
         ...(restored ? { restored } : {}),
         ...(this.poison.length > 0 ? { poison: this.poison } : {}),
+        ...(persist && this.ctx.snapshots.workerWriter ? { store: this.ctx.snapshots.workerWriter } : {}),
       };
       const exitedEarly = spawned.exited.then((code) => {
         throw spawned.lastError ?? new Error(`worker exited with code ${code} while starting`);
@@ -300,7 +301,8 @@ export class WorkerActor implements ChildHandle {
    */
   private saveFinalProgress(spawned: Spawned): void {
     const last = this.lastState;
-    if (last === undefined) return;
+    // A worker that commits to a durable store itself saved its progress with each commit.
+    if (last === undefined || this.ctx.snapshots.workerWriter) return;
     const watermarks = { ...last.watermarks };
     const links = { ...last.outgoing.links };
     for (const [index, { name, peerKey }] of spawned.links) {

@@ -11,6 +11,12 @@ import type { InspectionRecord } from '../inspection.ts';
 import { ProgressBoard } from '../progress-board.ts';
 import { Router } from '../router.ts';
 import { encodeMachine } from '../snapshot-encoding.ts';
+import type {
+  JournalEntry,
+  WorkerStateWriter,
+  WorkerWriterFactory,
+  WorkerWriterSource,
+} from '../snapshot-store.ts';
 import { nodeEndpoint } from './comlink-endpoint.ts';
 import { injectFault, isInjectedFault } from './fault-injection.ts';
 import type { StoredActorState, WorkerControl, WorkerEvent, WorkerInit, WorkerView } from './protocol.ts';
@@ -44,6 +50,15 @@ let endpointKey = '';
 let pendingDeadLetters: DeadLetter[] = [];
 let pendingInspections: InspectionRecord[] = [];
 
+async function loadWriter(source: WorkerWriterSource): Promise<WorkerStateWriter> {
+  const namespace = (await import(source.module)) as Record<string, unknown>;
+  const factory = namespace[source.export];
+  if (typeof factory !== 'function') {
+    throw new Error(`store writer ${source.module}: export '${source.export}' is not a function`);
+  }
+  return (factory as WorkerWriterFactory)(source.options);
+}
+
 function requireStarted(): { cell: ActorCell; router: Router } {
   if (cell === undefined || router === undefined) throw new Error('actor not started');
   return { cell, router };
@@ -64,6 +79,7 @@ const control: WorkerControl = {
     const sameSource =
       data.preload?.module === init.source.module && data.preload?.export === init.source.export;
     const definition = await (sameSource && preloaded ? preloaded : loadDefinition(init.source));
+    const writer = init.persist && init.store ? await loadWriter(init.store) : undefined;
     const log = actorLogger(init.actorId, definition.kind);
     endpointKey = init.endpointKey;
     const activeRouter: Router = new Router({
@@ -84,8 +100,12 @@ const control: WorkerControl = {
       board: new ProgressBoard(init.board),
       ...(init.restored ? { outgoing: init.restored.outgoing } : {}),
       onLinkAttached: (index, name, peerKey) => report({ t: 'link', index, name, peerKey }),
+      writeAhead: writer !== undefined,
     });
-    const io = createActorIO(activeRouter, init.actorId, log);
+    let journal: JournalEntry[] = [];
+    const io = createActorIO(activeRouter, init.actorId, log, (entry) => {
+      if (init.persist) journal.push(entry);
+    });
     const activeCell = new ActorCell(definition, {
       id: init.actorId,
       io,
@@ -132,6 +152,26 @@ const control: WorkerControl = {
       if (!init.persist || !activeCell.isRunning) return;
       const changed = activeCell.takeChangedState();
       const stamp = activeRouter.progressStamp();
+      if (writer !== undefined) {
+        const first = savedStamp === -1;
+        if (changed === undefined && !first && stamp === savedStamp && journal.length === 0) return;
+        savedStamp = stamp;
+        const machine =
+          changed ?? (first && init.restored === undefined ? activeCell.persistedState() : undefined);
+        writer.commit(init.actorId, {
+          ...(machine
+            ? { machine: { machine: encodeMachine(machine.machine), timers: machine.timers } }
+            : {}),
+          progress: {
+            endpointKey: init.endpointKey,
+            watermarks: activeRouter.currentWatermarks(),
+            outgoing: activeRouter.outgoingState(),
+          },
+          journal,
+        });
+        journal = [];
+        return;
+      }
       if (changed === undefined && stamp === savedStamp) return;
       const first = savedStamp === -1 && init.restored === undefined;
       savedStamp = stamp;

@@ -6,6 +6,7 @@ import type { ActorView, PersistedActorState } from '../actor-cell.ts';
 import type { DeadLetter } from '../dead-letters.ts';
 import { type InspectionRecord, InspectionRecordSchema } from '../inspection.ts';
 import type { OutgoingState, RouterStats } from '../router.ts';
+import type { WorkerWriterSource } from '../snapshot-store.ts';
 import type { InjectedFault } from './fault-injection.ts';
 
 /**
@@ -30,8 +31,10 @@ export interface WorkerInit {
   restored?: StoredActorState;
   poison?: Array<{ peerKey: string; seq: number }>;
   window: number;
-  /** Post the actor's state to the snapshot store at every commit that changed it. */
+  /** Save the actor's state at every commit that changed it: posted to the snapshot store, or to `store`. */
   persist: boolean;
+  /** A durable store the worker commits to itself, before its messages leave (see SnapshotStore.workerWriter). */
+  store?: WorkerWriterSource;
   endpointKey: string;
   mainKey: string;
   mainPort: MessagePort;

@@ -1,0 +1,44 @@
+import type { JournalRecord } from './layout.ts';
+import { decodeRecord, encodeRecord } from './record-codec.ts';
+import type { FoxtrotStore } from './store.ts';
+import { project } from './views.ts';
+
+/** What an actor asks to journal; the store numbers it in its stream. */
+export interface JournalEntry {
+  stream: string;
+  type: string;
+  data: unknown;
+  at: number;
+}
+
+/**
+ * Appends entries to their streams, numbering each stream from its last record, and projects them into the
+ * views. Call inside a transaction (FoxtrotStore.write): the records, the stream heads and the views commit
+ * together.
+ */
+export function appendJournal(store: FoxtrotStore, actor: string, entries: readonly JournalEntry[]): void {
+  const heads = new Map<string, number>();
+  const { journal, streams } = store.dbs;
+  for (const entry of entries) {
+    const last = heads.get(entry.stream) ?? (streams.get(entry.stream) as number | undefined) ?? 0;
+    const record: JournalRecord = { seq: last + 1, type: entry.type, at: entry.at, actor, data: entry.data };
+    journal.putSync([entry.stream, record.seq], encodeRecord(record));
+    heads.set(entry.stream, record.seq);
+    project(store, entry.stream, record);
+  }
+  for (const [stream, seq] of heads) streams.putSync(stream, seq);
+}
+
+/** One stream's records in order (from `afterSeq`, exclusive). Records that do not decode throw, naming the key. */
+export function* readStream(store: FoxtrotStore, stream: string, afterSeq = 0): Generator<JournalRecord> {
+  for (const { key, value } of store.dbs.journal.getRange({
+    start: [stream, afterSeq + 1],
+    end: [stream, Number.MAX_SAFE_INTEGER],
+  })) {
+    try {
+      yield decodeRecord<JournalRecord>(value as Uint8Array);
+    } catch (error) {
+      throw new Error(`journal record ${JSON.stringify(key)}: ${(error as Error).message}`);
+    }
+  }
+}

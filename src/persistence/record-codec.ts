@@ -1,0 +1,59 @@
+import { deserialize, serialize } from 'node:v8';
+import { crc32 } from 'node:zlib';
+import { Packr } from 'msgpackr';
+
+/**
+ * Every record the store writes is framed: a format byte, the CRC-32 of the body, then the body. A flipped byte
+ * anywhere in the body fails the checksum, so corruption is reported with the record's key instead of decoding
+ * into a plausible but wrong value (which msgpack alone would often do).
+ */
+const HEADER = 5;
+const MSGPACK = 1;
+const V8 = 2;
+
+const packr = new Packr({ useRecords: false });
+
+export class RecordDecodeError extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'RecordDecodeError';
+  }
+}
+
+function frame(format: number, body: Uint8Array): Buffer {
+  const record = Buffer.allocUnsafe(HEADER + body.length);
+  record[0] = format;
+  record.writeUInt32LE(crc32(body), 1);
+  record.set(body, HEADER);
+  return record;
+}
+
+/** Plain data (journal records, views): msgpack, compact and quick to decode in bulk at recovery. */
+export function encodeRecord(value: unknown): Buffer {
+  return frame(MSGPACK, packr.pack(value));
+}
+
+/** Anything structured clone takes (actor state with its machine snapshot): the v8 serializer. */
+export function encodeCloneable(value: unknown): Buffer {
+  return frame(V8, serialize(value));
+}
+
+export function decodeRecord<T = unknown>(record: Uint8Array | undefined | null): T {
+  if (!record || record.length < HEADER) throw new RecordDecodeError('record shorter than its header');
+  const buffer = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+  const body = buffer.subarray(HEADER);
+  const expected = buffer.readUInt32LE(1);
+  if (crc32(body) !== expected) throw new RecordDecodeError('checksum mismatch (the record was altered)');
+  try {
+    if (buffer[0] === MSGPACK) return packr.unpack(body) as T;
+    if (buffer[0] === V8) return deserialize(body) as T;
+  } catch (error) {
+    throw new RecordDecodeError(`body does not decode: ${(error as Error).message}`);
+  }
+  throw new RecordDecodeError(`unknown record format ${buffer[0]}`);
+}
+
+/** The body of a record written before records were framed (schema version 1), for its migration. */
+export function decodeUnframed<T = unknown>(record: Uint8Array): T {
+  return packr.unpack(record) as T;
+}

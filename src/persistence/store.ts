@@ -1,0 +1,177 @@
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Database, open, type RootDatabase } from 'lmdb';
+import { DB, SCHEMA_VERSION } from './layout.ts';
+import { acquireLock } from './lock.ts';
+import { runMigrations } from './migrations.ts';
+import { StoreError } from './store-error.ts';
+
+export type Durability = 'process' | 'fsync';
+
+export const DURABILITY_MODES: readonly Durability[] = ['process', 'fsync'];
+
+export interface StoreOptions {
+  /** `process` (default) survives the process being killed; `fsync` also survives power loss. */
+  durability?: Durability;
+  /** Open to read (inspect): no lock, no migration, nothing written. */
+  readOnly?: boolean;
+}
+
+type Dbs = { -readonly [K in keyof typeof DB]: Database };
+
+/** The LMDB environment lives in `<dataDir>/store`, beside the node's log. */
+export function storePathOf(dataDir: string): string {
+  return join(resolve(dataDir), 'store');
+}
+
+function checkDirectory(dataDir: string, storePath: string, readOnly: boolean): 'fresh' | 'existing' {
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) {
+    throw new StoreError(storePath, `data directory ${dataDir} is not a directory`);
+  }
+  if (!existsSync(storePath)) {
+    if (readOnly) throw new StoreError(storePath, `no Foxtrot store in ${dataDir}`);
+    return 'fresh';
+  }
+  if (!statSync(storePath).isDirectory()) throw new StoreError(storePath, 'is not a directory');
+  const entries = readdirSync(storePath).filter((name) => name !== 'foxtrot.lock');
+  if (entries.length === 0) {
+    if (readOnly) throw new StoreError(storePath, 'is empty: not a Foxtrot store');
+    return 'fresh';
+  }
+  if (!entries.includes('data.mdb')) {
+    throw new StoreError(storePath, `is not a Foxtrot store (it holds ${entries.slice(0, 3).join(', ')})`);
+  }
+  return 'existing';
+}
+
+function checkWritable(path: string, storePath: string): void {
+  try {
+    accessSync(path, constants.W_OK);
+  } catch {
+    throw new StoreError(storePath, `${path} is read-only`);
+  }
+}
+
+function openDbs(root: RootDatabase): Dbs {
+  const dbs = {} as Dbs;
+  for (const [key, name] of Object.entries(DB) as Array<[keyof typeof DB, string]>) {
+    const plain = key === 'meta' || key === 'streams';
+    dbs[key] = root.openDB({ name, ...(plain ? {} : { encoding: 'binary' }) });
+  }
+  return dbs;
+}
+
+/**
+ * The node's LMDB environment. The node's main thread opens it (lock, schema check, migrations); each actor's
+ * worker attaches to it to commit its state and journal in its own thread (see worker-store).
+ */
+export class FoxtrotStore {
+  private released = false;
+  /** The migrations run when this store was opened, as `from -> to: what`. */
+  migrated: string[] = [];
+
+  private constructor(
+    readonly path: string,
+    readonly root: RootDatabase,
+    readonly dbs: Dbs,
+    readonly durability: Durability,
+    private readonly unlock: () => void,
+  ) {}
+
+  static open(dataDir: string, options: StoreOptions = {}): FoxtrotStore {
+    const storePath = storePathOf(dataDir);
+    const readOnly = options.readOnly ?? false;
+    const durability = options.durability ?? 'process';
+    const state = checkDirectory(resolve(dataDir), storePath, readOnly);
+    if (!readOnly) {
+      if (state === 'existing') {
+        checkWritable(storePath, storePath);
+        checkWritable(join(storePath, 'data.mdb'), storePath);
+      } else if (existsSync(dataDir)) checkWritable(resolve(dataDir), storePath);
+      try {
+        mkdirSync(storePath, { recursive: true });
+      } catch (error) {
+        throw new StoreError(storePath, `cannot be created: ${(error as Error).message}`);
+      }
+    }
+    const unlock = readOnly ? () => undefined : acquireLock(storePath);
+    let root: RootDatabase | undefined;
+    try {
+      root = open({ path: storePath, maxDbs: 16, readOnly, noSync: durability === 'process' });
+      const dbs = openDbs(root);
+      const version = dbs.meta.get('schemaVersion') as number | undefined;
+      if (state === 'existing' && version === undefined) {
+        throw new StoreError(storePath, 'is an LMDB environment but not a Foxtrot store (no schema version)');
+      }
+      if (version !== undefined && version > SCHEMA_VERSION) {
+        throw new StoreError(
+          storePath,
+          `has schema version ${version}, newer than this Foxtrot reads (${SCHEMA_VERSION}); upgrade Foxtrot`,
+          { version },
+        );
+      }
+      const store = new FoxtrotStore(storePath, root, dbs, durability, unlock);
+      if (!readOnly) {
+        if (version === undefined) store.initialise();
+        else if (version < SCHEMA_VERSION) store.migrated = runMigrations(store, version);
+        store.bumpIncarnation();
+      }
+      return store;
+    } catch (error) {
+      root?.close();
+      unlock();
+      throw error;
+    }
+  }
+
+  /** Opens the environment the main thread already checked, from an actor's worker. */
+  static attach(storePath: string, durability: Durability): FoxtrotStore {
+    const root = open({ path: storePath, maxDbs: 16, noSync: durability === 'process' });
+    return new FoxtrotStore(storePath, root, openDbs(root), durability, () => undefined);
+  }
+
+  get schemaVersion(): number {
+    return this.dbs.meta.get('schemaVersion') as number;
+  }
+
+  /** How many times a node has started on this store: 1 for a fresh one. */
+  get incarnation(): number {
+    return (this.dbs.meta.get('incarnation') as number | undefined) ?? 0;
+  }
+
+  /** Runs `write` as one synchronous transaction: committed (or not at all) when this returns. */
+  write(write: () => void): void {
+    // A block body: an arrow returning a put's promise leaves the transaction uncommitted (design.md).
+    this.root.transactionSync(() => {
+      write();
+    });
+  }
+
+  setMeta(key: string, value: unknown): void {
+    this.write(() => {
+      this.dbs.meta.putSync(key, value);
+    });
+  }
+
+  getMeta<T>(key: string): T | undefined {
+    return this.dbs.meta.get(key) as T | undefined;
+  }
+
+  close(): Promise<void> {
+    if (this.released) return Promise.resolve();
+    this.released = true;
+    this.unlock();
+    return this.root.close();
+  }
+
+  private initialise(): void {
+    this.write(() => {
+      this.dbs.meta.putSync('schemaVersion', SCHEMA_VERSION);
+      this.dbs.meta.putSync('createdAt', Date.now());
+    });
+  }
+
+  private bumpIncarnation(): void {
+    this.setMeta('incarnation', this.incarnation + 1);
+  }
+}
