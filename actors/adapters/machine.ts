@@ -1,9 +1,16 @@
 import { assign, sendTo, setup } from 'xstate';
 import type { ProtocolEvent } from '../../src/index.ts';
 import type { ExponentialBackoff } from '../../src/resilience/backoff.ts';
+import type { ExternalOrder } from '../execution/orders.ts';
 import { type ConnectionInput, type ConnectionState, connectionMachine } from './connection-machine.ts';
 import type { adapterProtocol } from './protocol.ts';
-import { type OrderReport, reconcileOrder, reconcileSession, type SessionFacts } from './reconcile.ts';
+import {
+  externalOrders,
+  type OrderReport,
+  reconcileOrder,
+  reconcileSession,
+  type SessionFacts,
+} from './reconcile.ts';
 import { toVenueRequest } from './translate.ts';
 import type { CallResult, VenueCall } from './venue-calls.ts';
 
@@ -13,6 +20,8 @@ export interface AdapterInput {
   venueActorId?: string;
   executionId?: string;
   marketDataId?: string;
+  /** Told when a session is reconciled (or why it is not): it halts trading until the first one is. */
+  riskId?: string;
   backoff?: ExponentialBackoff;
   /** Failed connection attempts in a row before the adapter stops trying (until it is restarted). */
   maxAttempts?: number;
@@ -40,6 +49,7 @@ export interface AdapterContext {
   venueActorId: string;
   executionId: string;
   marketDataId: string;
+  riskId: string | undefined;
   connectionSettings: ConnectionInput;
   breaker: BreakerSettings;
   callTimeoutMs: number;
@@ -72,7 +82,7 @@ export type AdapterInternalEvent =
   | { type: 'fill.seen'; at: number }
   | { type: 'session.reconciled'; facts: SessionFacts }
   /** The new session could not be reconciled (the venue or execution did not answer): tried again later. */
-  | ({ type: 'session.unreconciled' } & ReconcileParams)
+  | ({ type: 'session.unreconciled'; reason: string } & ReconcileParams)
   | ({ type: 'session.retry' } & ReconcileParams);
 
 /** Which venue fills a reconciliation looks at: since a time, and whether only those of orders execution holds open. */
@@ -118,6 +128,10 @@ const adapterSetup = setup({
     call: (_, _params: { call: VenueCall }) => undefined,
     report: (_, _params: { reports: OrderReport[] }) => undefined,
     reconcile: (_, _params: ReconcileParams) => undefined,
+    /** Tells risk whether the venue is reconciled (or why not). */
+    notifyRisk: (_, _params: { reason?: string }) => undefined,
+    /** Hands execution the venue's open orders it did not know, to adopt. */
+    adopt: (_, _params: { orders: ExternalOrder[] }) => undefined,
     answerStatus: () => undefined,
     /** Makes the venue client the effects hold, from the settings in the context. */
     configure: () => undefined,
@@ -186,6 +200,10 @@ const sessionUnreconciled = adapterSetup.enqueueActions(({ context, event, enque
   if (event.type !== 'session.unreconciled') return;
   const attempts = context.reconcileAttempts + 1;
   enqueue.assign({ failedCalls: context.failedCalls + 1, reconcileAttempts: attempts });
+  enqueue({
+    type: 'notifyRisk',
+    params: { reason: `reconciliation failed ${attempts} time(s): ${event.reason}` },
+  });
   if (attempts < RECONCILE_ATTEMPTS) {
     enqueue.raise(
       { type: 'session.retry', since: event.since, believedOnly: event.believedOnly },
@@ -201,8 +219,11 @@ const sessionRetry = adapterSetup.enqueueActions(({ context, event, enqueue }) =
 
 const sessionReconciled = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
   if (event.type !== 'session.reconciled') return;
+  const orders = externalOrders(event.facts);
+  if (orders.length > 0) enqueue({ type: 'adopt', params: { orders } });
   const reports = reconcileSession(event.facts);
   if (reports.length > 0) enqueue({ type: 'report', params: { reports } });
+  enqueue({ type: 'notifyRisk', params: {} });
   const latest = event.facts.fills.reduce((last, fill) => Math.max(last, fill.at), context.lastFillAt ?? 0);
   enqueue.cancel(RECONCILE_RETRY_ID);
   enqueue.assign({ lastFillAt: latest, reconcileAttempts: 0 });
@@ -222,6 +243,7 @@ export const adapterMachine = adapterSetup.createMachine({
     venue: input.venue,
     venueActorId: input.venueActorId ?? `venue-${input.venue}`,
     executionId: input.executionId ?? 'execution',
+    riskId: input.riskId,
     marketDataId: input.marketDataId ?? 'market-data',
     connectionSettings: {
       venue: input.venue,

@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import { canTransition, isClosed, ORDER_STATUSES, type OrderStatus } from '../../src/domain/order-status.ts';
+import type { ExternalOrder } from '../execution/orders.ts';
 import type { VenueOrderEventSchema } from '../execution/protocol.ts';
 import type { VenueFill, VenueOrderRecord } from './venue-client.ts';
 
@@ -129,4 +130,29 @@ export function reconcileSession(facts: SessionFacts): OrderReport[] {
     });
   }
   return reports;
+}
+
+/**
+ * The venue's open orders that execution did not list as its own: orders the node does not know (sent by another
+ * client of the account, or lost with a store), for execution to adopt as external orders. Execution leaves alone
+ * any it does know (one it holds as closed, say).
+ */
+export function externalOrders(facts: SessionFacts): ExternalOrder[] {
+  const believed = new Set(facts.believed.map((belief) => belief.clientOrderId));
+  return facts.records
+    .filter((record) => record.status === 'OPEN' && !believed.has(record.clientOrderId))
+    .map((record) => ({
+      clientOrderId: record.clientOrderId,
+      venueOrderId: record.venueOrderId,
+      instrumentId: record.instrumentId,
+      side: record.side,
+      quantity: record.quantity,
+      ...(record.price === undefined ? {} : { price: record.price }),
+      fills: record.fills.map(({ tradeId, quantity, price, commission }) => ({
+        tradeId,
+        quantity,
+        price,
+        commission,
+      })),
+    }));
 }

@@ -120,9 +120,17 @@ export const adapterActor = defineActor({
                 { venue: context.venue, error: describeError(error) },
                 'new venue session not reconciled',
               );
-              self.send({ type: 'session.unreconciled', ...params });
+              self.send({ type: 'session.unreconciled', reason: describeError(error), ...params });
             },
           );
+        },
+        notifyRisk: ({ context }, { reason }) => {
+          if (context.riskId === undefined) return;
+          if (reason === undefined) io.tell(context.riskId, 'venueReconciled', { venue: context.venue });
+          else io.tell(context.riskId, 'venueUnreconciled', { venue: context.venue, reason });
+        },
+        adopt: ({ context }, { orders }) => {
+          for (const order of orders) io.tell(context.executionId, 'adoptOrder', { order });
         },
         answerStatus: ({ context, event }) => {
           if (event.type !== 'status') return;

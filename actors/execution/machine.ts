@@ -3,6 +3,7 @@ import type { InstrumentSpec } from '../../src/domain/instrument.ts';
 import type { OrderType } from '../../src/domain/order-types.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
 import {
+  adopt,
   applyTick,
   applyVenueEvent,
   deny,
@@ -109,6 +110,8 @@ export const executionMachine = setup({
           return handled(event.payload.clientOrderId, () =>
             applyVenueEvent(context, event.payload.clientOrderId, event.payload.event, now),
           );
+        case 'adoptOrder':
+          return handled(event.payload.order.clientOrderId, () => adopt(context, event.payload.order, now));
         case 'marketPrice':
           return handled('', () => applyTick(context, event.payload, now));
         case 'checkInFlight':
@@ -171,6 +174,7 @@ export const executionMachine = setup({
     modifyDenied: { actions: ['handle', 'emit'] },
     cancelOrder: { actions: ['handle', 'emit'] },
     venueEvent: { actions: ['handle', 'emit'] },
+    adoptOrder: { actions: ['handle', 'emit'] },
     marketPrice: { actions: ['handle', 'emit'] },
     checkInFlight: { actions: ['handle', 'emit'] },
     instrument: {

@@ -296,6 +296,55 @@ function queryOf(order: Order): Emission {
   };
 }
 
+/** The strategy id of orders execution adopted from a venue rather than sent: no strategy is told of them. */
+export const EXTERNAL_STRATEGY = 'external';
+
+export interface ExternalOrder {
+  clientOrderId: string;
+  venueOrderId?: string;
+  instrumentId: string;
+  side: 'BUY' | 'SELL';
+  quantity: string;
+  price?: string;
+  fills: Array<{ tradeId: string; quantity: string; price: string; commission?: string }>;
+}
+
+/**
+ * An open order the venue has and execution does not (sent by another client of the account, or before a store
+ * was lost): recorded as an external order, ACCEPTED with the fills the venue reports, so that positions and
+ * balances account for it. An order execution knows already is left as it is.
+ */
+export function adopt(state: OrderBookState, external: ExternalOrder, now: number): Emission[] {
+  if (state.orders[external.clientOrderId] !== undefined) return [];
+  const spec = state.instruments[external.instrumentId];
+  if (spec === undefined) throw new Error(`instrument ${external.instrumentId} is not known to execution`);
+  const request: OrderRequest = {
+    clientOrderId: external.clientOrderId,
+    strategyId: EXTERNAL_STRATEGY,
+    instrumentId: external.instrumentId,
+    side: external.side,
+    type: external.price === undefined ? 'MARKET' : 'LIMIT',
+    quantity: external.quantity,
+    ...(external.price === undefined ? {} : { price: external.price }),
+    timeInForce: 'GTC',
+  };
+  let [order, reported] = step(
+    state,
+    createOrder(request, instrumentOf(spec), now),
+    {
+      type: 'Accepted',
+      ...(external.venueOrderId === undefined ? {} : { venueOrderId: external.venueOrderId }),
+    },
+    now,
+  );
+  const emissions: Emission[] = [reported];
+  for (const fill of external.fills) {
+    [order, reported] = step(state, order, { type: 'Filled', ...fill }, now);
+    emissions.push(reported);
+  }
+  return emissions;
+}
+
 /** Whether a tick would change any emulated order: the fast path asks this before waking the machine. */
 export function tickMatters(state: OrderBookState, tick: PriceTick): boolean {
   for (const id in state.emulated) {

@@ -37,6 +37,24 @@ const ModifySchema = Type.Object({
   triggerPrice: Type.Optional(DecimalText),
 });
 
+/** An order a venue has that execution did not know of, as the venue reports it: adopted as an external order. */
+export const ExternalOrderSchema = Type.Object({
+  clientOrderId: ClientOrderId,
+  venueOrderId: Type.Optional(Type.String()),
+  instrumentId: Type.String({ minLength: 3 }),
+  side: Type.Union([Type.Literal('BUY'), Type.Literal('SELL')]),
+  quantity: DecimalText,
+  price: Type.Optional(DecimalText),
+  fills: Type.Array(
+    Type.Object({
+      tradeId: Type.String({ minLength: 1 }),
+      quantity: DecimalText,
+      price: DecimalText,
+      commission: Type.Optional(DecimalText),
+    }),
+  ),
+});
+
 /** Execution's messages: approved and denied orders from risk, modifies and cancels, venue reports, queries. */
 export const executionProtocol = defineProtocol({
   messages: {
@@ -53,6 +71,8 @@ export const executionProtocol = defineProtocol({
     ]),
     cancelOrder: Type.Object({ clientOrderId: ClientOrderId }),
     venueEvent: Type.Object({ clientOrderId: ClientOrderId, event: VenueOrderEventSchema }),
+    /** From an adapter's reconciliation: an open order at the venue that execution does not know. */
+    adoptOrder: Type.Object({ order: ExternalOrderSchema }),
     instrument: Type.Object({ spec: InstrumentSpecSchema }),
     /** Market data for emulated orders: the last price and, when known, the touch. */
     marketPrice: Type.Object({

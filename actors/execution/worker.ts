@@ -3,7 +3,7 @@ import { defineActor } from '../../src/index.ts';
 import { STREAM } from '../../src/persistence/layout.ts';
 import type { PriceTick } from './emulation.ts';
 import { executionMachine } from './machine.ts';
-import { tickMatters } from './orders.ts';
+import { EXTERNAL_STRATEGY, tickMatters } from './orders.ts';
 import { executionProtocol } from './protocol.ts';
 
 /** The execution engine as an actor; a worker hosting it loads this module. */
@@ -40,7 +40,8 @@ export const executionActor = defineActor({
             case 'orderEvent': {
               const report = { order: emission.order, event: emission.event };
               io.journal(STREAM.order(emission.order.clientOrderId), emission.event.type, report);
-              if (context.notifyStrategies) io.tell(emission.order.strategyId, 'orderEvent', report, options);
+              if (context.notifyStrategies && emission.order.strategyId !== EXTERNAL_STRATEGY)
+                io.tell(emission.order.strategyId, 'orderEvent', report, options);
               for (const sink of context.orderEventSinks) io.tell(sink, 'orderEvent', report, options);
               if (emission.event.type === 'Updated') {
                 const { type: _type, ...fields } = emission.event;

@@ -31,6 +31,12 @@ export interface RiskContext {
   eventSinks: string[];
   /** The last screening's outcome: the `route` action carries it out, and traces show it in the state. */
   lastDecision?: RiskDecision;
+  /** The node start this state belongs to (see RiskInput.bootId). */
+  bootId: string | undefined;
+  /** Venues not reconciled since the node started, with why: while any is, no order passes. */
+  reconciling: Record<string, string>;
+  /** The state to return to at the node's next start: set by a stop's HALTED (setTradingState untilRestart). */
+  resumeAs?: TradingState | undefined;
 }
 
 export interface RiskDecision {
@@ -50,6 +56,39 @@ export interface RiskInput {
   executionId?: string;
   /** Actors told of every change of trading state and limits, and of every denial. */
   eventSinks?: string[];
+  /**
+   * Venues whose adapters must report a reconciliation (venueReconciled) before any order passes: at a node's
+   * start, execution's recovered orders are only what it knew, and trading on them before the venue has said what
+   * happened since would be guessing.
+   */
+  venues?: string[];
+  /**
+   * Names this start of the node. A risk engine restored from saved state with a different boot id belongs to a
+   * node that restarted, and waits for its venues again; the same id means only this actor restarted.
+   */
+  bootId?: string;
+}
+
+const NOT_YET = 'not yet reconciled since the node started';
+
+function awaiting(input: RiskInput | undefined): Record<string, string> {
+  return Object.fromEntries((input?.venues ?? []).map((venue) => [venue, NOT_YET]));
+}
+
+function newBoot(context: RiskContext, event: RiskEvent): boolean {
+  return (
+    event.type === 'restored' && event.input?.bootId !== undefined && event.input.bootId !== context.bootId
+  );
+}
+
+/** The denial every order gets while a venue awaits reconciliation. */
+function unreconciled(reconciling: Record<string, string>): Denial | undefined {
+  const venues = Object.entries(reconciling);
+  if (venues.length === 0) return undefined;
+  return {
+    reason: 'TRADING_HALTED',
+    message: `trading is halted until the venues are reconciled: ${venues.map(([v, why]) => `${v} (${why})`).join(', ')}`,
+  };
 }
 
 const KNOWN_IDS_KEPT = 10_000;
@@ -118,7 +157,10 @@ export function screenSubmit(
   return checkSubmit(order, viewOf(context, tradingState, now, lastPrices));
 }
 
-export type RiskEvent = ProtocolEvent<typeof riskProtocol>;
+export type RiskEvent =
+  | ProtocolEvent<typeof riskProtocol>
+  /** Sent by the runtime when the engine resumes from saved state (see the definition's `restored`). */
+  | { type: 'restored'; input: RiskInput | undefined; meta?: undefined };
 type ModifyRequest = Extract<RiskEvent, { type: 'modify' }>['payload'];
 
 /** The order as a modify would leave it. */
@@ -200,11 +242,22 @@ export const riskMachine = setup({
     forwardCancel: (_, _params: { clientOrderId: string }) => undefined,
     publish: (_, _params: { event: string; detail: Record<string, unknown> }) => undefined,
     answerStatus: (_, _params: { meta: RiskEvent['meta'] }) => undefined,
+    noteResume: assign(({ event, self }) => {
+      if (event.type !== 'setTradingState' || !event.payload.untilRestart) return { resumeAs: undefined };
+      return { resumeAs: self.getSnapshot().value as TradingState };
+    }),
+    /** A new start of the node: its venues must be reconciled again, and a stop's HALTED is over. */
+    boot: assign(({ event }) => {
+      const input = event.type === 'restored' ? event.input : undefined;
+      return { bootId: input?.bootId, reconciling: awaiting(input), resumeAs: undefined };
+    }),
     screenSubmit: assign(({ context, event, self }, params: { state: TradingState }) => {
       if (event.type !== 'submit') return {};
       const { order } = event.payload;
       const now = event.meta.timestamp;
-      const denial = screenSubmit(context, params.state, order, now, lastPricesOf(self.id));
+      const denial =
+        unreconciled(context.reconciling) ??
+        screenSubmit(context, params.state, order, now, lastPricesOf(self.id));
       // Order flow must not copy these per order: they are updated in place, and the new context object that
       // assign makes is what marks the state as changed.
       const { knownOrderIds, knownOrderQueue, openOrders } = context;
@@ -231,13 +284,9 @@ export const riskMachine = setup({
     }),
     screenModify: assign(({ context, event, self }, params: { state: TradingState }) => {
       if (event.type !== 'modify') return {};
-      const denial = screenModify(
-        context,
-        params.state,
-        event.payload,
-        event.meta.timestamp,
-        lastPricesOf(self.id),
-      );
+      const denial =
+        unreconciled(context.reconciling) ??
+        screenModify(context, params.state, event.payload, event.meta.timestamp, lastPricesOf(self.id));
       const decision: RiskDecision = {
         kind: 'modify',
         clientOrderId: event.payload.clientOrderId,
@@ -270,13 +319,19 @@ export const riskMachine = setup({
     modifyWindow: emptyWindow(),
     executionId: input?.executionId ?? 'execution',
     eventSinks: input?.eventSinks ?? [],
+    bootId: input?.bootId,
+    reconciling: awaiting(input),
   }),
   initial: 'ACTIVE',
   on: {
     setTradingState: [
-      { guard: ({ event }) => event.payload.state === 'ACTIVE', target: '.ACTIVE' },
-      { guard: ({ event }) => event.payload.state === 'REDUCING', target: '.REDUCING' },
-      { target: '.HALTED' },
+      { guard: ({ event }) => event.payload.state === 'ACTIVE', target: '.ACTIVE', actions: 'noteResume' },
+      {
+        guard: ({ event }) => event.payload.state === 'REDUCING',
+        target: '.REDUCING',
+        actions: 'noteResume',
+      },
+      { target: '.HALTED', actions: 'noteResume' },
     ],
     setLimits: {
       actions: [
@@ -336,6 +391,39 @@ export const riskMachine = setup({
       },
     },
     status: { actions: { type: 'answerStatus', params: ({ event }) => ({ meta: event.meta }) } },
+    restored: [
+      ...(['ACTIVE', 'REDUCING', 'HALTED'] as const).map((state) => ({
+        guard: ({ context, event }: { context: RiskContext; event: RiskEvent }) =>
+          newBoot(context, event) && context.resumeAs === state,
+        target: `.${state}`,
+        actions: 'boot' as const,
+      })),
+      { guard: ({ context, event }) => newBoot(context, event), actions: 'boot' },
+    ],
+    venueReconciled: {
+      guard: ({ context, event }) => event.payload.venue in context.reconciling,
+      actions: [
+        assign({
+          reconciling: ({ context, event }) => {
+            const { [event.payload.venue]: _done, ...rest } = context.reconciling;
+            return rest;
+          },
+        }),
+        {
+          type: 'publish',
+          params: ({ event }) => ({ event: 'VenueReconciled', detail: { venue: event.payload.venue } }),
+        },
+      ],
+    },
+    venueUnreconciled: {
+      guard: ({ context, event }) => event.payload.venue in context.reconciling,
+      actions: assign({
+        reconciling: ({ context, event }) => ({
+          ...context.reconciling,
+          [event.payload.venue]: event.payload.reason,
+        }),
+      }),
+    },
   },
   states: {
     ACTIVE: {

@@ -42,7 +42,12 @@ export const riskProtocol = defineProtocol({
       triggerPrice: Type.Optional(DecimalText),
     }),
     cancel: Type.Object({ clientOrderId: Type.String({ minLength: 1 }) }),
-    setTradingState: Type.Object({ state: TradingStateSchema, reason: Type.String() }),
+    setTradingState: Type.Object({
+      state: TradingStateSchema,
+      reason: Type.String(),
+      /** For a node's stop: the next start of the node returns to the state before this one. */
+      untilRestart: Type.Optional(Type.Boolean()),
+    }),
     setLimits: Type.Object({ limits: RiskLimitsSchema }),
     instrument: Type.Object({ spec: InstrumentSpecSchema }),
     position: Type.Object({ instrumentId: Type.String(), quantity: DecimalText }),
@@ -57,13 +62,20 @@ export const riskProtocol = defineProtocol({
       triggerPrice: Type.Optional(DecimalText),
     }),
     dailyPnl: Type.Object({ pnl: DecimalText }),
+    /** A venue's adapter reconciled it with execution: orders may go there again (see RiskInput.venues). */
+    venueReconciled: Type.Object({ venue: Type.String({ minLength: 1 }) }),
+    /** A venue's reconciliation failed: trading stays halted, and this says why. */
+    venueUnreconciled: Type.Object({ venue: Type.String({ minLength: 1 }), reason: Type.String() }),
     status: Type.Object({}),
   },
   replies: {
     submit: DecisionSchema,
     modify: DecisionSchema,
     status: Type.Object({
+      /** HALTED while a venue awaits reconciliation, whatever state was set. */
       tradingState: TradingStateSchema,
+      /** Venues not reconciled since the node started, with why. */
+      reconciling: Type.Record(Type.String(), Type.String()),
       openOrders: Type.Integer(),
       limits: RiskLimitsSchema,
       instruments: Type.Array(Type.String()),

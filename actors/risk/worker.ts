@@ -2,7 +2,7 @@ import { Decimal } from '../../src/domain/decimal.ts';
 import { defineActor } from '../../src/index.ts';
 import { STREAM } from '../../src/persistence/layout.ts';
 import { lastPricesOf } from './last-prices.ts';
-import { riskMachine } from './machine.ts';
+import { type RiskInput, riskMachine } from './machine.ts';
 import { riskProtocol } from './protocol.ts';
 
 /**
@@ -19,11 +19,12 @@ export const riskActor = defineActor({
       lastPricesOf(io.self).set(instrumentId, Decimal.parse(price));
     },
   },
+  restored: (input) => ({ type: 'restored' as const, input: input as RiskInput | undefined }),
   effects: (io) => ({
     actions: {
       route: ({ context, event }) => {
         const decision = context.lastDecision;
-        if (decision === undefined) return;
+        if (decision === undefined || event.meta === undefined) return;
         const options = { correlationId: event.meta.correlationId };
         const target = context.executionId;
         if (decision.kind === 'submit' && decision.approved) {
@@ -50,7 +51,7 @@ export const riskActor = defineActor({
           context.executionId,
           'cancelOrder',
           { clientOrderId },
-          { correlationId: event.meta.correlationId },
+          event.meta === undefined ? {} : { correlationId: event.meta.correlationId },
         );
       },
       publish: ({ context }, { event, detail }) => {
@@ -58,8 +59,11 @@ export const riskActor = defineActor({
         for (const sink of context.eventSinks) io.tell(sink, 'riskEvent', { event, detail });
       },
       answerStatus: ({ context, self }, { meta }) => {
+        if (meta === undefined) return;
+        const reconciling = context.reconciling;
         io.reply(meta, {
-          tradingState: self.getSnapshot().value,
+          tradingState: Object.keys(reconciling).length > 0 ? 'HALTED' : self.getSnapshot().value,
+          reconciling,
           openOrders: context.openOrderCount,
           limits: context.limits,
           instruments: Object.keys(context.instruments),

@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { DURABILITY_MODES } from '../persistence/store.ts';
 
 /** `foxtrot run`'s flags, each also read from an environment variable (the flag wins). */
 export interface RunOptions {
   config?: string;
   data?: string;
+  durability?: string;
   duration?: number;
   logLevel?: string;
   log?: string;
@@ -27,6 +29,7 @@ function number(flag: string, check: (value: number) => boolean, expected: strin
 export function overridesOf(options: RunOptions): Record<string, unknown> {
   const node: Record<string, unknown> = {};
   if (options.data !== undefined) node.dataDir = options.data;
+  if (options.durability !== undefined) node.durability = options.durability;
   if (options.duration !== undefined) node.durationS = options.duration;
   const log: Record<string, unknown> = {};
   if (options.logLevel !== undefined) log.level = options.logLevel;
@@ -39,8 +42,14 @@ export function overridesOf(options: RunOptions): Record<string, unknown> {
   };
 }
 
+export interface InspectOptions {
+  data: string;
+  json?: boolean;
+}
+
 export interface CommandHandlers {
   run(options: RunOptions): Promise<number>;
+  inspect(options: InspectOptions): Promise<number>;
   script(file: string): Promise<number>;
 }
 
@@ -68,6 +77,14 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     )
     .addOption(new Option('--data <dir>', 'data directory (default ./data)').env('FOXTROT_DATA'))
     .addOption(
+      new Option(
+        '--durability <mode>',
+        'process (default): survives the process being killed; fsync: also survives power loss, slower',
+      )
+        .choices([...DURABILITY_MODES])
+        .env('FOXTROT_DURABILITY'),
+    )
+    .addOption(
       new Option('--duration <seconds>', 'run this long, then stop cleanly (default: until SIGINT/SIGTERM)')
         .env('FOXTROT_DURATION')
         .argParser(number('--duration', (v) => v > 0, 'a positive number of seconds')),
@@ -91,6 +108,16 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
       ),
     )
     .action(async (options: RunOptions) => setExitCode(await handlers.run(options)));
+
+  program
+    .command('inspect')
+    .description(
+      'print a store: schema version, counts, open orders, positions, balances, the last sequence of each journal ' +
+        'stream, and an integrity check (exit 1 when it fails); reads only, safe while a node runs',
+    )
+    .requiredOption('--data <dir>', 'the data directory of a node')
+    .option('--json', 'print the report as JSON')
+    .action(async (options: InspectOptions) => setExitCode(await handlers.inspect(options)));
 
   program
     .command('script')

@@ -40,6 +40,8 @@ export const NodeConfigSchema = Type.Object(
     node: Type.Object(
       {
         dataDir: Type.String({ minLength: 1 }),
+        /** `process` survives the process being killed; `fsync` also survives power loss (README). */
+        durability: Type.Union([Type.Literal('process'), Type.Literal('fsync')]),
         /** How often the status line is printed. */
         statusIntervalMs: Type.Integer({ minimum: 100 }),
         /** How long a clean stop may take before the node gives up waiting and exits. */
@@ -122,6 +124,7 @@ export type NodeConfig = Static<typeof NodeConfigSchema>;
 export const DEFAULT_CONFIG: NodeConfig = {
   node: {
     dataDir: './data',
+    durability: 'process',
     statusIntervalMs: 2000,
     shutdownTimeoutMs: 10_000,
     onShutdown: 'cancel',

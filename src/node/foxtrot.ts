@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { buildProgram } from './cli.ts';
+import { inspectCommand } from './inspect.ts';
 import { runNode } from './run.ts';
 import { runScript } from './script/run-script.ts';
 
@@ -20,7 +21,7 @@ async function script(file: string): Promise<number> {
 /** The `foxtrot` command: `run` (the node) and `script`. `npm start` is `foxtrot run`. */
 export async function foxtrot(argv: readonly string[]): Promise<number> {
   let code = 0;
-  const program = buildProgram({ run: runNode, script }, (exitCode) => {
+  const program = buildProgram({ run: runNode, inspect: inspectCommand, script }, (exitCode) => {
     code = exitCode;
   });
   try {

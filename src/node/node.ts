@@ -2,6 +2,8 @@ import { executionProtocol } from '../../actors/execution/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import type { Order } from '../domain/order.ts';
 import { ActorSystem, type InjectedFault, type WorkerView } from '../index.ts';
+import { LmdbSnapshotStore } from '../persistence/lmdb-snapshot-store.ts';
+import type { FoxtrotStore } from '../persistence/store.ts';
 import { withTimeout } from '../runtime/timeout.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { AdminBackend } from './admin-server.ts';
@@ -37,9 +39,17 @@ export class FoxtrotNode implements AdminBackend {
     this.sampler = new StatusSampler(system, startedAt, (id) => quoteOf.get(id));
   }
 
-  static async start(config: NodeConfig, log: Logger): Promise<FoxtrotNode> {
+  /**
+   * Starts the tree on a store (opened by the caller, who closes it after stop): every actor resumes from the
+   * state it saved there, and risk halts trading until the venue is reconciled with what execution recovered.
+   */
+  static async start(config: NodeConfig, log: Logger, store: FoxtrotStore): Promise<FoxtrotNode> {
     const startedAt = Date.now();
-    const system = await ActorSystem.start(nodeTree(config), { log, heartbeatTimeoutMs: 3000 });
+    const system = await ActorSystem.start(nodeTree(config, `boot-${store.incarnation}`), {
+      log,
+      heartbeatTimeoutMs: 3000,
+      snapshots: new LmdbSnapshotStore(store),
+    });
     return new FoxtrotNode(system, config, log, startedAt);
   }
 
@@ -114,10 +124,12 @@ export class FoxtrotNode implements AdminBackend {
     return checkInvariants(this.system, this.config.venue.name);
   }
 
-  async setTradingState(state: string, reason: string): Promise<void> {
-    this.system
-      .ref(NODE_IDS.risk, riskProtocol)
-      .tell('setTradingState', { state: state as TradingState, reason });
+  async setTradingState(state: string, reason: string, untilRestart = false): Promise<void> {
+    this.system.ref(NODE_IDS.risk, riskProtocol).tell('setTradingState', {
+      state: state as TradingState,
+      reason,
+      ...(untilRestart ? { untilRestart } : {}),
+    });
     // Answered after the change: risk handles its messages in order.
     await this.system.ref(NODE_IDS.risk, riskProtocol).ask('status', {});
   }
@@ -135,7 +147,7 @@ export class FoxtrotNode implements AdminBackend {
     this.log.info({ why }, 'node stopping');
     this.chaos?.stop();
     try {
-      await this.setTradingState('HALTED', `node stopping: ${why}`);
+      await this.setTradingState('HALTED', `node stopping: ${why}`, true);
       if (this.config.node.onShutdown === 'cancel') await this.cancelOpenOrders();
     } catch (error) {
       this.log.warn({ err: error }, 'could not halt trading and cancel orders before stopping');

@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
+import { savedActorIds } from '../persistence/actor-states.ts';
+import { checkIntegrity } from '../persistence/integrity.ts';
+import { FoxtrotStore } from '../persistence/store.ts';
 import { rootLogger } from '../telemetry/logger.ts';
 import { startAdminServer } from './admin-server.ts';
 import { overridesOf, type RunOptions } from './cli.ts';
@@ -44,21 +47,60 @@ export async function runNode(options: RunOptions): Promise<number> {
   let config: NodeConfig;
   try {
     config = loadConfig(options.config, overridesOf(options));
-    mkdirSync(config.node.dataDir, { recursive: true });
   } catch (error) {
     say((error as Error).message);
     return 2;
   }
+  const store = openStore(config);
+  if (store === undefined) return 2;
+  try {
+    return await runOnStore(config, store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** Opens the node's store and checks it: a store that is not one, is locked, or fails its check is refused. */
+function openStore(config: NodeConfig): FoxtrotStore | undefined {
+  let store: FoxtrotStore;
+  try {
+    store = FoxtrotStore.open(config.node.dataDir, { durability: config.node.durability });
+  } catch (error) {
+    say((error as Error).message);
+    return undefined;
+  }
+  for (const step of store.migrated) say(`store migrated: ${step}`);
+  const integrity = checkIntegrity(store);
+  if (!integrity.ok) {
+    say(
+      `store ${store.path} failed its integrity check; not trading on it (foxtrot inspect --data shows it):`,
+    );
+    for (const p of integrity.problems) say(`  ${p.db} ${JSON.stringify(p.key)}: ${p.problem}`);
+    void store.close();
+    return undefined;
+  }
+  return store;
+}
+
+async function runOnStore(config: NodeConfig, store: FoxtrotStore): Promise<number> {
+  mkdirSync(config.node.dataDir, { recursive: true });
   const logTo = routeLogs(config);
   const log = rootLogger().child({ component: 'node' });
+  const resumed = savedActorIds(store);
 
   let node: FoxtrotNode;
   try {
-    node = await FoxtrotNode.start(config, log);
+    node = await FoxtrotNode.start(config, log, store);
   } catch (error) {
     say(`the node could not start: ${(error as Error).message}`);
     log.fatal({ err: error }, 'node start failed');
     return 1;
+  }
+  if (resumed.length > 0) {
+    say(
+      `resumed from ${store.path} (start ${store.incarnation}): state of ${resumed.length} actors, ` +
+        `${store.dbs.openOrders.getCount()} open orders; trading waits for the venue's reconciliation`,
+    );
   }
   say(
     `foxtrot node up (pid ${process.pid}): ${node.actorIds.length} actors, data ${resolve(config.node.dataDir)}, ` +

@@ -20,8 +20,6 @@ function actorStart(config: NodeConfig, folder: string, exportName: string, inpu
     actor: { module: siblingModule(`../../actors/${folder}/worker`, import.meta.url), export: exportName },
     input,
     resourceLimits: { maxOldGenerationSizeMb: config.node.workerHeapMb },
-    // Until the journal lands (persistence issue), state survives an actor's crash in the system's snapshot
-    // store, not a restart of the node.
     persist: true,
   };
 }
@@ -32,7 +30,7 @@ function actorStart(config: NodeConfig, folder: string, exportName: string, inpu
  * which are the only ones that originate orders. Shutdown goes in reverse: strategies stop before anything they
  * talk to.
  */
-export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
+export function nodeTree(config: NodeConfig, bootId = 'boot-1'): SupervisorSpec<ActorStart> {
   const venue = config.venue.name;
   const instruments = config.venue.instruments;
   const strategyIds = config.strategies.map((strategy) => NODE_IDS.strategy(strategy.id));
@@ -43,6 +41,9 @@ export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
         instruments,
         limits: config.risk.limits,
         executionId: NODE_IDS.execution,
+        // No order passes until the venue's adapter has reconciled execution's recovered orders with it.
+        venues: [venue],
+        bootId,
       }),
     },
     {
@@ -55,8 +56,8 @@ export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
         // The portfolio locks what each open order may spend, from its order events.
         orderEventSinks: [NODE_IDS.portfolio],
         notifyStrategies: true,
-        // Execution's whole state is saved at every commit until the journal lands (persistence issue): the
-        // closed orders it keeps for late fills are most of that cost, so it keeps the last few hundred.
+        // Execution's whole state is saved at every commit: the closed orders it keeps for late fills are most of
+        // that cost, so it keeps the last few hundred (the journal keeps them all).
         closedRetention: 500,
       }),
     },
@@ -108,6 +109,7 @@ export function nodeTree(config: NodeConfig): SupervisorSpec<ActorStart> {
           venueActorId: NODE_IDS.venue(venue),
           executionId: NODE_IDS.execution,
           marketDataId: NODE_IDS.marketData,
+          riskId: NODE_IDS.risk,
           seed: config.venue.seed,
           subscriptions: instruments.map((spec) => spec.id),
           maxAttempts: 1000,

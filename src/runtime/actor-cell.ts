@@ -113,8 +113,11 @@ export class ActorCell {
     };
     this.actor.start();
     if (this.failed) throw this.failure;
-    if (options.restored) rearmTimers(this.actor, options.restored.timers, (options.now ?? Date.now)());
     this.lastPersisted = options.restored ? this.actor.getSnapshot() : undefined;
+    if (options.restored) {
+      rearmTimers(this.actor, options.restored.timers, (options.now ?? Date.now)());
+      if (definition.restored) this.actor.send(definition.restored(options.input));
+    }
   }
 
   get status(): ActorView['status'] {

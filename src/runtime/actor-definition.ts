@@ -66,6 +66,12 @@ export interface ActorDefinition<
   readonly machine: TMachine;
   readonly effects?: (io: ActorIO) => MachineImplementations<TMachine>;
   readonly handlers?: Partial<Record<MessageType<TProtocol>, FastHandler<TMachine>>>;
+  /**
+   * The event a machine is sent when it resumes from saved state, made from the input it is started with now:
+   * input given to a restored actor (a node restarted with a new config, a new boot) reaches it only this way,
+   * since a restored machine does not run its context factory again.
+   */
+  readonly restored?: (input: unknown) => EventFromLogic<TMachine>;
 }
 
 export function defineActor<TMachine extends AnyStateMachine, TProtocol extends Protocol>(

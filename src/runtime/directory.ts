@@ -58,6 +58,9 @@ export class Directory {
       linked: existing?.linked ?? new Set(),
       waiting: new Set(),
     });
+    // Endpoints that sent to this id before it existed were told there is no such actor, and remember it: an
+    // actor started after its peers (a strategy, after the portfolio that reports to it) must be reachable.
+    if (existing === undefined) this.broadcastAvailable(id);
   }
 
   placementOf(id: string): Placement | undefined {

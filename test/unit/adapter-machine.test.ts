@@ -87,13 +87,13 @@ describe('venue adapter machine', () => {
     const { actor, clock, reconciles } = start();
     await settle();
     expect(reconciles).toEqual([0]);
-    actor.send({ type: 'session.unreconciled', since: 0, believedOnly: true });
+    actor.send({ type: 'session.unreconciled', reason: 'venue slow', since: 0, believedOnly: true });
     clock.increment(999);
     expect(reconciles).toEqual([0]);
     clock.increment(1);
     expect(reconciles).toEqual([0, 0]);
     // Fails again, then succeeds before the next try is due: that try never comes.
-    actor.send({ type: 'session.unreconciled', since: 0, believedOnly: true });
+    actor.send({ type: 'session.unreconciled', reason: 'venue slow', since: 0, believedOnly: true });
     clock.increment(500);
     actor.send({ type: 'session.reconciled', facts: { believed: [], records: [], notFound: [], fills: [] } });
     clock.increment(5000);
