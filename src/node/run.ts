@@ -70,7 +70,7 @@ function openStore(config: NodeConfig): FoxtrotStore | undefined {
     return undefined;
   }
   for (const step of store.migrated) say(`store migrated: ${step}`);
-  const integrity = checkIntegrity(store);
+  const integrity = checkIntegrity(store, { fold: false });
   if (!integrity.ok) {
     say(
       `store ${store.path} failed its integrity check; not trading on it (foxtrot inspect --data shows it):`,

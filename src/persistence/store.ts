@@ -100,7 +100,9 @@ export class FoxtrotStore {
       root = open({ path: storePath, maxDbs: 16, readOnly, noSync: durability === 'process' });
       const dbs = openDbs(root);
       const version = dbs.meta.get('schemaVersion') as number | undefined;
-      if (state === 'existing' && version === undefined) {
+      // A node killed while it created its store leaves an environment with nothing in it: that is a fresh store.
+      const empty = Object.values(dbs).every((db) => db.getCount() === 0);
+      if (state === 'existing' && version === undefined && !empty) {
         throw new StoreError(storePath, 'is an LMDB environment but not a Foxtrot store (no schema version)');
       }
       if (version !== undefined && version > SCHEMA_VERSION) {
