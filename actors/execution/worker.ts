@@ -9,6 +9,8 @@ import { executionProtocol } from './protocol.ts';
 /** The execution engine as an actor; a worker hosting it loads this module. */
 export const executionActor = defineActor({
   kind: 'execution',
+  // Its state is the fold of its messages (their timestamps are its clock): snapshots every so many.
+  replayable: true,
   protocol: executionProtocol,
   machine: executionMachine,
   handlers: {

@@ -9,6 +9,8 @@ import { portfolioProtocol } from './protocol.ts';
 /** The portfolio as an actor; a worker hosting it loads this module. */
 export const portfolioActor = defineActor({
   kind: 'portfolio',
+  // Its state is the fold of its messages (their timestamps are its clock): snapshots every so many.
+  replayable: true,
   protocol: portfolioProtocol,
   machine: portfolioMachine,
   handlers: {

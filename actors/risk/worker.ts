@@ -11,6 +11,8 @@ import { riskProtocol } from './protocol.ts';
  */
 export const riskActor = defineActor({
   kind: 'risk',
+  // Its state is the fold of its messages (their timestamps are its clock): snapshots every so many.
+  replayable: true,
   protocol: riskProtocol,
   machine: riskMachine,
   handlers: {

@@ -96,6 +96,17 @@ export const NodeConfigSchema = Type.Object(
       strict,
     ),
     account: Type.Object({ balances: Type.Record(Type.String({ minLength: 1 }), DecimalText) }, strict),
+    persistence: Type.Object(
+      {
+        /** Risk, execution and portfolio write a snapshot after this many journaled messages... */
+        snapshotEveryMessages: Type.Integer({ minimum: 1 }),
+        /** ...or this long since the last one; recovery replays the messages after it. */
+        snapshotEveryMs: Type.Integer({ minimum: 1 }),
+        /** Journaled messages kept before the latest snapshot (0: compacted as soon as a snapshot covers them). */
+        keepMessages: Type.Integer({ minimum: 0 }),
+      },
+      strict,
+    ),
     risk: Type.Object(
       {
         limits: RiskLimitsSchema,
@@ -168,6 +179,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
     seed: 42,
   },
   account: { balances: { USDT: '1000000', BTC: '10', ETH: '100' } },
+  persistence: { snapshotEveryMessages: 1000, snapshotEveryMs: 5000, keepMessages: 0 },
   risk: {
     limits: {
       maxNotionalPerOrder: '250000',

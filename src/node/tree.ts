@@ -21,6 +21,12 @@ function actorStart(config: NodeConfig, folder: string, exportName: string, inpu
     input,
     resourceLimits: { maxOldGenerationSizeMb: config.node.workerHeapMb },
     persist: true,
+    // Used by the actors whose definitions are replayable (the core's): the others save every change.
+    snapshotEvery: {
+      messages: config.persistence.snapshotEveryMessages,
+      ms: config.persistence.snapshotEveryMs,
+      keepMessages: config.persistence.keepMessages,
+    },
   };
 }
 

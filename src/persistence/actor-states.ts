@@ -1,6 +1,8 @@
+import type { Envelope } from '../runtime/envelope.ts';
 import type { ActorCommit } from '../runtime/snapshot-store.ts';
 import type { StoredActorState } from '../runtime/worker/protocol.ts';
-import { appendJournal } from './journal.ts';
+import { appendJournal, readStream } from './journal.ts';
+import { STREAM } from './layout.ts';
 import { decodeRecord, encodeCloneable } from './record-codec.ts';
 import type { FoxtrotStore } from './store.ts';
 
@@ -13,12 +15,45 @@ import type { FoxtrotStore } from './store.ts';
 const MACHINE = 'machine';
 const PROGRESS = 'progress';
 
+/** A machine record: the snapshot, its timers, and how much of the actor's input journal it covers. */
+interface MachineRecord extends Pick<StoredActorState, 'machine' | 'timers'> {
+  covers?: number;
+}
+
 /** Writes one actor's commit. Call inside a transaction (FoxtrotStore.write). */
 export function writeActorCommit(store: FoxtrotStore, actorId: string, commit: ActorCommit): void {
-  const { actors } = store.dbs;
-  if (commit.machine) actors.putSync([actorId, MACHINE], encodeCloneable(commit.machine));
+  const { actors, streams } = store.dbs;
+  const inputStream = STREAM.actorInputs(actorId);
+  if (commit.inputs && commit.inputs.length > 0) {
+    appendJournal(
+      store,
+      actorId,
+      commit.inputs.map((envelope) => ({
+        stream: inputStream,
+        type: envelope.type,
+        data: envelope,
+        at: envelope.timestamp,
+      })),
+    );
+  }
+  if (commit.machine) {
+    const record: MachineRecord = { ...commit.machine };
+    if (commit.inputs !== undefined) {
+      record.covers = (streams.get(inputStream) as number | undefined) ?? 0;
+      compactInputs(store, inputStream, record.covers - (commit.keepInputs ?? 0));
+    }
+    actors.putSync([actorId, MACHINE], encodeCloneable(record));
+  }
   actors.putSync([actorId, PROGRESS], encodeCloneable(commit.progress));
   if (commit.journal.length > 0) appendJournal(store, actorId, commit.journal);
+}
+
+/** Drops an actor's input records up to `throughSeq`: a snapshot covers them. */
+function compactInputs(store: FoxtrotStore, stream: string, throughSeq: number): void {
+  if (throughSeq < 1) return;
+  const { journal } = store.dbs;
+  const covered = [...journal.getKeys({ start: [stream, 0], end: [stream, throughSeq + 1] })];
+  for (const key of covered) journal.removeSync(key);
 }
 
 export function readActorState(store: FoxtrotStore, actorId: string): StoredActorState | undefined {
@@ -27,14 +62,23 @@ export function readActorState(store: FoxtrotStore, actorId: string): StoredActo
   const progress = store.dbs.actors.get([actorId, PROGRESS]);
   if (progress === undefined) throw new Error(`actor '${actorId}': machine saved without its progress`);
   const where = (part: string) => `actor state ${JSON.stringify([actorId, part])}`;
+  let state: StoredActorState;
+  let covers: number | undefined;
   try {
-    return {
-      ...decodeRecord<Pick<StoredActorState, 'machine' | 'timers'>>(machine as Uint8Array),
+    const { covers: covered, ...saved } = decodeRecord<MachineRecord>(machine as Uint8Array);
+    covers = covered;
+    state = {
+      ...saved,
       ...decodeRecord<Omit<StoredActorState, 'machine' | 'timers'>>(progress as Uint8Array),
     };
   } catch (error) {
     throw new Error(`${where(MACHINE)}/${PROGRESS}: ${(error as Error).message}`);
   }
+  if (covers === undefined) return state;
+  const replay = [...readStream(store, STREAM.actorInputs(actorId), covers)].map(
+    (record) => record.data as Envelope,
+  );
+  return replay.length > 0 ? { ...state, replay } : state;
 }
 
 export function deleteActorState(store: FoxtrotStore, actorId: string): void {

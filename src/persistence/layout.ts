@@ -40,6 +40,8 @@ export const STREAM = {
   tradingState: 'trading-state',
   /** Risk events other than trading state changes (limits breached, throttles). */
   risk: 'risk',
+  /** The messages a replayable actor handled since its last snapshot (see ActorDefinition.replayable). */
+  actorInputs: (actorId: string) => `actor:${actorId}`,
 } as const;
 
 /** A journal record as stored under [stream, seq]. */

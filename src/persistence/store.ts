@@ -101,7 +101,10 @@ export class FoxtrotStore {
       const dbs = openDbs(root);
       const version = dbs.meta.get('schemaVersion') as number | undefined;
       // A node killed while it created its store leaves an environment with nothing in it: that is a fresh store.
-      const empty = Object.values(dbs).every((db) => db.getCount() === 0);
+      const names = new Set<unknown>(Object.values(DB));
+      const empty =
+        Object.values(dbs).every((db) => db.getCount() === 0) &&
+        [...root.getKeys()].every((key) => names.has(key));
       if (state === 'existing' && version === undefined && !empty) {
         throw new StoreError(storePath, 'is an LMDB environment but not a Foxtrot store (no schema version)');
       }

@@ -52,6 +52,10 @@ export interface CellOptions {
   now?: () => number;
   /** Receives every XState inspection event of this actor, made cloneable. */
   onInspection?: (record: InspectionRecord) => void;
+  /** Messages handled after `restored` was saved, handled again on it (see ActorDefinition.replayable). */
+  replay?: readonly Envelope[];
+  /** Turns the effects off and on around the replay: what those messages made the actor do was done. */
+  mute?: (muted: boolean) => void;
 }
 
 /**
@@ -116,7 +120,23 @@ export class ActorCell {
     this.lastPersisted = options.restored ? this.actor.getSnapshot() : undefined;
     if (options.restored) {
       rearmTimers(this.actor, options.restored.timers, (options.now ?? Date.now)());
+      if (options.replay && options.replay.length > 0) this.replay(options.replay, options.mute);
       if (definition.restored) this.actor.send(definition.restored(options.input));
+    }
+  }
+
+  private replay(messages: readonly Envelope[], mute: CellOptions['mute']): void {
+    mute?.(true);
+    try {
+      for (const envelope of messages) {
+        const result = this.deliver(envelope);
+        if (!result.ok) {
+          const why = 'rejected' in result ? result.rejected : (result.failed as Error).message;
+          throw new Error(`replaying journaled message ${envelope.id} (${envelope.type}) failed: ${why}`);
+        }
+      }
+    } finally {
+      mute?.(false);
     }
   }
 

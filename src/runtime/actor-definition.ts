@@ -72,6 +72,13 @@ export interface ActorDefinition<
    * since a restored machine does not run its context factory again.
    */
   readonly restored?: (input: unknown) => EventFromLogic<TMachine>;
+  /**
+   * The machine's state is a function of its last snapshot and the messages it handled since: it reads time from
+   * messages (not the clock), asks nothing, and no timer of its changes its context. Such an actor may be
+   * snapshotted every so many messages (ActorStart.snapshotEvery): the messages between snapshots are journaled,
+   * and recovery replays them with its effects muted (what they sent was sent, or is kept to be sent again).
+   */
+  readonly replayable?: boolean;
 }
 
 export function defineActor<TMachine extends AnyStateMachine, TProtocol extends Protocol>(

@@ -23,6 +23,19 @@ export interface ActorStart {
   startTimeoutMs?: number;
   /** Forward every XState inspection event of this actor (made cloneable) to the system's onInspection. */
   inspect?: boolean;
+  /**
+   * For a replayable actor (see ActorDefinition.replayable) in a worker on a durable store: write its machine
+   * snapshot after this many journaled messages or this long since the last, whichever comes first; between
+   * snapshots only the messages are written, and recovery replays them. Default: every commit that changed it.
+   */
+  snapshotEvery?: SnapshotInterval;
+}
+
+export interface SnapshotInterval {
+  messages: number;
+  ms: number;
+  /** Messages kept in the journal before the latest snapshot (for audit); older ones are compacted. Default 0. */
+  keepMessages?: number;
 }
 
 const ActorStartSchema = Type.Object(
@@ -51,6 +64,16 @@ const ActorStartSchema = Type.Object(
     standby: Type.Optional(Type.Boolean()),
     startTimeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
     inspect: Type.Optional(Type.Boolean()),
+    snapshotEvery: Type.Optional(
+      Type.Object(
+        {
+          messages: Type.Integer({ minimum: 1 }),
+          ms: Type.Integer({ minimum: 1 }),
+          keepMessages: Type.Optional(Type.Integer({ minimum: 0 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

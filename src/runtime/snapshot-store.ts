@@ -1,3 +1,4 @@
+import type { Envelope } from './envelope.ts';
 import type { StoredActorState } from './worker/protocol.ts';
 
 /** A record an actor asks to journal (`io.journal`): committed with the actor's state, in the same transaction. */
@@ -22,8 +23,12 @@ export interface WorkerWriterSource {
  */
 export interface ActorCommit {
   machine?: Pick<StoredActorState, 'machine' | 'timers'>;
-  progress: Omit<StoredActorState, 'machine' | 'timers'>;
+  progress: Omit<StoredActorState, 'machine' | 'timers' | 'replay'>;
   journal: readonly JournalEntry[];
+  /** Messages that changed the machine in this commit, journaled for replay (see ActorDefinition.replayable). */
+  inputs?: readonly Envelope[];
+  /** With a machine: how many messages before it to keep in its input journal; older ones are compacted. */
+  keepInputs?: number;
 }
 
 export interface WorkerStateWriter {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reconcileOrder, reconcileSession } from '../../actors/adapters/reconcile.ts';
+import { externalOrders, reconcileOrder, reconcileSession } from '../../actors/adapters/reconcile.ts';
 import type { VenueFill, VenueOrderRecord } from '../../actors/adapters/venue-client.ts';
 
 const record = (change: Partial<VenueOrderRecord> = {}): VenueOrderRecord => ({
@@ -86,6 +86,30 @@ describe('reconcileSession, after a reconnect', () => {
       { clientOrderId: 'o-2', event: { type: 'Canceled' } },
       { clientOrderId: 'o-3', event: { type: 'Rejected', reason: 'unknown to the venue' } },
       { clientOrderId: 'o-9', event: { ...filled('t9') } },
+    ]);
+  });
+
+  it("names the venue's open orders that execution did not list, for execution to adopt", () => {
+    const facts = {
+      believed: [{ clientOrderId: 'o-1', status: 'ACCEPTED' }],
+      records: [
+        record(),
+        record({ clientOrderId: 'x-1', fills: [{ ...fill('t9', 'x-1'), commission: '0.1' }] }),
+        record({ clientOrderId: 'x-2', status: 'FILLED' }),
+      ],
+      notFound: [],
+      fills: [],
+    };
+    expect(externalOrders(facts)).toEqual([
+      {
+        clientOrderId: 'x-1',
+        venueOrderId: 'v-1',
+        instrumentId: 'BTCUSDT.SIM',
+        side: 'BUY',
+        quantity: '2',
+        price: '20000.00',
+        fills: [{ tradeId: 't9', quantity: '1', price: '20000.00', commission: '0.1' }],
+      },
     ]);
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { applyVenueEvent, deny, emptyBook, requestChange, submit } from '../../actors/execution/orders.ts';
+import {
+  adopt,
+  applyVenueEvent,
+  deny,
+  EXTERNAL_STRATEGY,
+  emptyBook,
+  requestChange,
+  submit,
+} from '../../actors/execution/orders.ts';
 import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 
 const settings = { nativeTypes: {}, inFlightTimeoutMs: 1000, maxQueries: 3, closedRetention: 2 };
@@ -54,5 +62,34 @@ describe("execution's order book", () => {
         price: '20000.00',
       },
     });
+  });
+
+  it('adopts an open order a venue has and execution does not, with its fills; a known order is left alone', () => {
+    const book = emptyBook(settings, [btcSpec]);
+    const external = {
+      clientOrderId: 'x-1',
+      venueOrderId: 'v-9',
+      instrumentId: 'BTCUSDT.SIM',
+      side: 'SELL' as const,
+      quantity: '2',
+      price: '21000.00',
+      fills: [{ tradeId: 'tx', quantity: '0.5', price: '21000.00', commission: '0.1' }],
+    };
+    const emitted = adopt(book, external, 3);
+    expect(emitted.map((e) => (e.kind === 'orderEvent' ? e.event.type : e.kind))).toEqual([
+      'Accepted',
+      'Filled',
+    ]);
+    expect(book.orders['x-1']).toMatchObject({
+      strategyId: EXTERNAL_STRATEGY,
+      type: 'LIMIT',
+      status: 'PARTIALLY_FILLED',
+      filledQuantity: '0.500',
+      venueOrderId: 'v-9',
+    });
+    expect(adopt(book, external, 4)).toEqual([]);
+    expect(() => adopt(book, { ...external, clientOrderId: 'x-2', instrumentId: 'ETHUSDT.SIM' }, 5)).toThrow(
+      /instrument ETHUSDT.SIM is not known/,
+    );
   });
 });

@@ -100,6 +100,7 @@ export class WorkerActor implements ChildHandle {
         ...(restored ? { restored } : {}),
         ...(this.poison.length > 0 ? { poison: this.poison } : {}),
         ...(persist && this.ctx.snapshots.workerWriter ? { store: this.ctx.snapshots.workerWriter } : {}),
+        ...(this.start_.snapshotEvery ? { snapshotEvery: this.start_.snapshotEvery } : {}),
       };
       const exitedEarly = spawned.exited.then((code) => {
         throw spawned.lastError ?? new Error(`worker exited with code ${code} while starting`);

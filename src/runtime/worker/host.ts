@@ -3,10 +3,12 @@ import { expose } from 'comlink';
 import { serializeError } from '../../resilience/errors.ts';
 import { actorLogger, rootLogger } from '../../telemetry/logger.ts';
 import { ActorCell } from '../actor-cell.ts';
+import type { ActorIO } from '../actor-definition.ts';
 import { createActorIO } from '../actor-io.ts';
 import { loadDefinition } from '../actor-source.ts';
 import { toCloneable } from '../cloneable.ts';
 import type { DeadLetter } from '../dead-letters.ts';
+import type { Envelope } from '../envelope.ts';
 import type { InspectionRecord } from '../inspection.ts';
 import { ProgressBoard } from '../progress-board.ts';
 import { Router } from '../router.ts';
@@ -49,6 +51,22 @@ let router: Router | undefined;
 let endpointKey = '';
 let pendingDeadLetters: DeadLetter[] = [];
 let pendingInspections: InspectionRecord[] = [];
+
+/** The actor's effects, off while it replays journaled messages (see ActorDefinition.replayable). */
+function muteable(io: ActorIO, muted: () => boolean): ActorIO {
+  return {
+    ...io,
+    tell: (to, type, payload, options) => muted() || io.tell(to, type, payload, options),
+    ask: (to, type, payload, options) =>
+      muted() ? new Promise<never>(() => undefined) : io.ask(to, type, payload, options),
+    reply: (request, payload) => {
+      if (!muted()) io.reply(request, payload);
+    },
+    journal: (stream, type, data) => {
+      if (!muted()) io.journal(stream, type, data);
+    },
+  };
+}
 
 async function loadWriter(source: WorkerWriterSource): Promise<WorkerStateWriter> {
   const namespace = (await import(source.module)) as Record<string, unknown>;
@@ -103,9 +121,18 @@ const control: WorkerControl = {
       writeAhead: writer !== undefined,
     });
     let journal: JournalEntry[] = [];
-    const io = createActorIO(activeRouter, init.actorId, log, (entry) => {
-      if (init.persist) journal.push(entry);
-    });
+    let muted = false;
+    const io = muteable(
+      createActorIO(activeRouter, init.actorId, log, (entry) => {
+        if (init.persist) journal.push(entry);
+      }),
+      () => muted,
+    );
+    const every = definition.replayable && writer !== undefined ? init.snapshotEvery : undefined;
+    /** The messages this turn delivered to the machine: journaled for replay when the turn changed it. */
+    let handled: Envelope[] = [];
+    let sinceSnapshot = 0;
+    let snapshotAt = Date.now();
     const activeCell = new ActorCell(definition, {
       id: init.actorId,
       io,
@@ -119,6 +146,10 @@ const control: WorkerControl = {
         : {}),
       ...(init.input === undefined ? {} : { input: init.input }),
       ...(init.restored ? { restored: init.restored } : {}),
+      ...(init.restored?.replay ? { replay: init.restored.replay } : {}),
+      mute: (on: boolean) => {
+        muted = on;
+      },
     });
     activeCell.onFailure = (error) => {
       activeRouter.halt();
@@ -135,7 +166,9 @@ const control: WorkerControl = {
     activeRouter.addLocal(init.actorId, {
       accept: (envelope) => {
         const result = activeCell.deliver(envelope);
-        if (!result.ok && 'rejected' in result) activeRouter.reject(envelope, result.rejected);
+        if (result.ok) {
+          if (every !== undefined) handled.push(envelope);
+        } else if ('rejected' in result) activeRouter.reject(envelope, result.rejected);
       },
     });
     let savedStamp = -1;
@@ -153,11 +186,26 @@ const control: WorkerControl = {
       const changed = activeCell.takeChangedState();
       const stamp = activeRouter.progressStamp();
       if (writer !== undefined) {
+        const inputs = changed === undefined ? [] : handled;
+        handled = [];
         const first = savedStamp === -1;
         if (changed === undefined && !first && stamp === savedStamp && journal.length === 0) return;
         savedStamp = stamp;
-        const machine =
+        let machine =
           changed ?? (first && init.restored === undefined ? activeCell.persistedState() : undefined);
+        if (every !== undefined && machine !== undefined) {
+          sinceSnapshot += inputs.length;
+          // A change no message made (a timer's) cannot be replayed: it is saved as a snapshot at once.
+          const due =
+            first ||
+            inputs.length === 0 ||
+            sinceSnapshot >= every.messages ||
+            Date.now() - snapshotAt >= every.ms;
+          if (due) {
+            sinceSnapshot = 0;
+            snapshotAt = Date.now();
+          } else machine = undefined;
+        }
         writer.commit(init.actorId, {
           ...(machine
             ? { machine: { machine: encodeMachine(machine.machine), timers: machine.timers } }
@@ -168,6 +216,7 @@ const control: WorkerControl = {
             outgoing: activeRouter.outgoingState(),
           },
           journal,
+          ...(every === undefined ? {} : { inputs, keepInputs: every.keepMessages ?? 0 }),
         });
         journal = [];
         return;

@@ -3,7 +3,9 @@ import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { SerializedError } from '../../resilience/errors.ts';
 import type { ActorView, PersistedActorState } from '../actor-cell.ts';
+import type { SnapshotInterval } from '../actor-start.ts';
 import type { DeadLetter } from '../dead-letters.ts';
+import type { Envelope } from '../envelope.ts';
 import { type InspectionRecord, InspectionRecordSchema } from '../inspection.ts';
 import type { OutgoingState, RouterStats } from '../router.ts';
 import type { WorkerWriterSource } from '../snapshot-store.ts';
@@ -16,6 +18,8 @@ import type { InjectedFault } from './fault-injection.ts';
  */
 export interface StoredActorState extends PersistedActorState, EndpointProgress {
   endpointKey: string;
+  /** Messages handled after the machine snapshot was taken, to replay on it (see ActorDefinition.replayable). */
+  replay?: Envelope[];
 }
 
 export interface EndpointProgress {
@@ -35,6 +39,8 @@ export interface WorkerInit {
   persist: boolean;
   /** A durable store the worker commits to itself, before its messages leave (see SnapshotStore.workerWriter). */
   store?: WorkerWriterSource;
+  /** See ActorStart.snapshotEvery. */
+  snapshotEvery?: SnapshotInterval;
   endpointKey: string;
   mainKey: string;
   mainPort: MessagePort;
