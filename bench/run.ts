@@ -12,7 +12,9 @@ import {
 import { summarize } from './lib/stats.ts';
 import { askBench } from './suites/ask.ts';
 import { fillMathBench } from './suites/fill-math.ts';
+import { journalBench } from './suites/journal.ts';
 import { ordersBench } from './suites/orders.ts';
+import { recoveryBench } from './suites/recovery.ts';
 import { restartBench } from './suites/restart.ts';
 import { throughputBench } from './suites/throughput.ts';
 import { tickToOrder1kBench, tickToOrder10kBench } from './suites/tick-to-order.ts';
@@ -30,6 +32,8 @@ const benches: AnyBench[] = [
   fillMathBench,
   tickToOrder1kBench,
   tickToOrder10kBench,
+  journalBench,
+  recoveryBench,
 ] as AnyBench[];
 
 function parse() {
@@ -98,7 +102,11 @@ async function runBench(
   const targets = (bench.targets ?? []).map((target) => {
     const value = figures.find((f) => f.variant === target.variant && f.metric === target.metric)?.summary
       .median;
-    const baseline = figures.find((f) => f.baseline && f.metric === target.metric)?.summary.median;
+    const baseline = figures.find(
+      (f) =>
+        (target.against === undefined ? f.baseline : f.variant === target.against) &&
+        f.metric === target.metric,
+    )?.summary.median;
     const measured = value !== undefined && baseline !== undefined;
     return {
       bench: bench.name,

@@ -3,7 +3,8 @@ import { percentile } from '../lib/stats.ts';
 
 /* The physical limits on Node that the runtime is measured against, each on real worker threads. */
 
-const worker = (name: string) => new Worker(new URL(`./workers/${name}.mjs`, import.meta.url));
+const worker = (name: string, workerData?: unknown) =>
+  new Worker(new URL(`./workers/${name}.mjs`, import.meta.url), { workerData });
 
 const once = <T>(target: Worker, predicate: (message: T) => boolean): Promise<T> =>
   new Promise((resolve) => {
@@ -87,10 +88,13 @@ export function startRawEcho(): RawEcho {
   };
 }
 
-/** Milliseconds from `new Worker` to the first message of a worker that imports what an actor worker imports. */
-export async function bareWorkerStart(): Promise<number> {
+/**
+ * Milliseconds from `new Worker` to the first message of a worker that imports what an actor worker imports (and
+ * `extra` packages: an actor committing to LMDB loads lmdb too).
+ */
+export async function bareWorkerStart(extra: string[] = []): Promise<number> {
   const started = performance.now();
-  const bare = worker('bare');
+  const bare = worker('bare', { extra });
   await once<string>(bare, (m) => m === 'ready');
   const elapsed = performance.now() - started;
   await bare.terminate();

@@ -15,7 +15,9 @@ export interface Target {
   description: string;
   variant: string;
   metric: string;
-  /** `value` is the variant's median, `baseline` the baseline's median of the same metric. */
+  /** The variant whose median `check` gets as `baseline`; default the bench's baseline. */
+  against?: string;
+  /** `value` is the variant's median, `baseline` the baseline's (or `against`'s) median of the same metric. */
   check(value: number, baseline: number): boolean;
 }
 

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ActorSystem } from '../../src/index.ts';
+import { LmdbSnapshotStore } from '../../src/persistence/lmdb-snapshot-store.ts';
+import { FoxtrotStore } from '../../src/persistence/store.ts';
 import { pipeProtocol } from '../actors/pipe.ts';
 import { bareWorkerStart } from '../baselines/raw.ts';
 import { defineBench } from '../lib/harness.ts';
@@ -30,11 +35,18 @@ export const restartBench = defineBench({
       { id: 'cold', start: pipe('pipeActor') },
       { id: 'warm', start: pipe('pipeActor', { standby: true }) },
     ]);
-    return { system };
+    const dir = mkdtempSync(join(tmpdir(), 'foxtrot-bench-restart-'));
+    const store = FoxtrotStore.open(dir);
+    const durable = await startBenchSystem([{ id: 'lmdb', start: pipe('pipeActor') }], {
+      snapshots: new LmdbSnapshotStore(store),
+    });
+    return { system, durable, store, dir };
   },
   variants: {
     'bare-worker-start': async () => ({ ms: await bareWorkerStart() }),
     'actor-restart': (c) => crashToReady(c.system, 'cold'),
+    'bare-worker-start-lmdb': async () => ({ ms: await bareWorkerStart(['lmdb', 'msgpackr']) }),
+    'actor-restart-lmdb': (c) => crashToReady(c.durable, 'lmdb'),
     'actor-restart-standby': async (c) => {
       // Give the standby worker time to load, as it would have between two failures in production.
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -43,11 +55,21 @@ export const restartBench = defineBench({
   },
   async teardown(c) {
     await c.system.stop();
+    await c.durable.stop();
+    await c.store.close();
+    rmSync(c.dir, { recursive: true, force: true });
   },
   targets: [
     {
       description: 'restart with state <= bare worker start + 15 ms',
       variant: 'actor-restart',
+      metric: 'ms',
+      check: (value, baseline) => value <= baseline + 15,
+    },
+    {
+      description: 'restart with state on LMDB <= bare worker start importing lmdb + 15 ms',
+      variant: 'actor-restart-lmdb',
+      against: 'bare-worker-start-lmdb',
       metric: 'ms',
       check: (value, baseline) => value <= baseline + 15,
     },

@@ -1,4 +1,4 @@
-import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
+import { type ActorStart, ActorSystem, type ActorSystemOptions, siblingModule } from '../../src/index.ts';
 
 const pipeModule = siblingModule('../actors/pipe', import.meta.url);
 
@@ -11,10 +11,16 @@ export const pipe = (
 });
 
 /** A system of pipe actors for a benchmark, under a supervisor that tolerates the restarts benches cause. */
-export function startBenchSystem(children: Array<{ id: string; start: ActorStart }>): Promise<ActorSystem> {
-  return ActorSystem.start({
-    id: 'bench',
-    flags: { strategy: 'one_for_one', intensity: 1000, periodMs: 1000 },
-    children,
-  });
+export function startBenchSystem(
+  children: Array<{ id: string; start: ActorStart }>,
+  options: ActorSystemOptions = {},
+): Promise<ActorSystem> {
+  return ActorSystem.start(
+    {
+      id: 'bench',
+      flags: { strategy: 'one_for_one', intensity: 1000, periodMs: 1000 },
+      children,
+    },
+    options,
+  );
 }

@@ -47,15 +47,29 @@ describe('kill -9 at random instants', () => {
     const killedAt: number[] = [];
     let venueOrders = 0;
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 300, max: 4000 }), async (afterMs) => {
-        // Timed from the spawn: some kills land while the node starts and recovers from the last one.
-        const node = await startNode([], data.path);
-        await new Promise((resolve) => setTimeout(resolve, afterMs));
-        node.child.kill('SIGKILL');
-        await node.exited;
-        killedAt.push(afterMs);
-        venueOrders = Math.max(venueOrders, (await checkKilledStore(data.path)).venueOrders);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          { arbitrary: fc.constant('starting' as const), weight: 1 },
+          { arbitrary: fc.constant('trading' as const), weight: 3 },
+        ),
+        fc.integer({ min: 0, max: 3000 }),
+        async (phase, afterMs) => {
+          // Timed from the spawn while the node starts (and recovers from the last kill), or from its being up.
+          const node = await startNode([], data.path);
+          if (phase === 'trading') {
+            await until(
+              'the node up',
+              async () => (node.stderr().includes('foxtrot node up') ? true : undefined),
+              60_000,
+            );
+          }
+          await new Promise((resolve) => setTimeout(resolve, afterMs));
+          node.child.kill('SIGKILL');
+          await node.exited;
+          killedAt.push(afterMs);
+          venueOrders = Math.max(venueOrders, (await checkKilledStore(data.path)).venueOrders);
+        },
+      ),
       { numRuns: KILLS, endOnFailure: true },
     );
     expect(killedAt).toHaveLength(KILLS);

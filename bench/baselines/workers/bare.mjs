@@ -1,9 +1,14 @@
 // Raw baseline: a worker that loads the same packages as an actor worker and says it is ready.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 
 await Promise.all(
-  ['xstate', '@sinclair/typebox', '@sinclair/typebox/compiler', 'pino', 'comlink'].map(
-    (name) => import(name),
-  ),
+  [
+    'xstate',
+    '@sinclair/typebox',
+    '@sinclair/typebox/compiler',
+    'pino',
+    'comlink',
+    ...(workerData?.extra ?? []),
+  ].map((name) => import(name)),
 );
 parentPort.postMessage('ready');
