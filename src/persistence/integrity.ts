@@ -1,10 +1,9 @@
-import type { Database } from 'lmdb';
 import { Decimal } from '../domain/decimal.ts';
 import type { Order } from '../domain/order.ts';
 import { DB, type JournalRecord } from './layout.ts';
 import { decodeRecord } from './record-codec.ts';
 import type { FoxtrotStore } from './store.ts';
-import type { OrderRecordData } from './views.ts';
+import { type OrderRecordData, orderOfView } from './views.ts';
 
 export interface IntegrityProblem {
   /** The sub-database and the key of the record at fault. */
@@ -16,6 +15,8 @@ export interface IntegrityProblem {
 export interface IntegrityReport {
   ok: boolean;
   journalRecords: number;
+  /** The last sequence number of each stream with records. */
+  heads: Record<string, number>;
   problems: IntegrityProblem[];
 }
 
@@ -45,14 +46,17 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
   const lastOrders = new Map<string, Order>();
   const netQuantity = new Map<string, Decimal>();
   let journalRecords = 0;
+  const heads: Record<string, number> = {};
   let stream: string | undefined;
   let expected = 0;
   let tradeIds = new Set<string>();
   const endStream = () => {
     if (stream === undefined) return;
+    heads[stream] = expected - 1;
     const head = dbs.streams.get(stream) as number | undefined;
-    if (head !== expected - 1)
+    if (head !== undefined && head !== expected - 1) {
       report(DB.streams, stream, `head says ${head}, the stream ends at ${expected - 1}`);
+    }
   };
   for (const { key, value } of dbs.journal.getRange()) {
     journalRecords++;
@@ -99,7 +103,13 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
   }
   endStream();
   for (const [id, order] of lastOrders) {
-    const view = decodeOr(dbs.orders, DB.orders, id, report) as Order | undefined;
+    const value = dbs.orders.get(id);
+    let view: Order | undefined;
+    try {
+      view = value === undefined ? undefined : orderOfView(value as Uint8Array);
+    } catch (error) {
+      report(DB.orders, id, (error as Error).message);
+    }
     if (view !== undefined && view.status !== order.status) {
       report(DB.orders, id, `view says ${view.status}, its stream ends at ${order.status}`);
     }
@@ -122,7 +132,7 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
     }
   }
   if (options.fold !== false) checkPositions(store, netQuantity, report);
-  return { ok: problems.length === 0, journalRecords, problems };
+  return { ok: problems.length === 0, journalRecords, heads, problems };
 }
 
 function checkPositions(
@@ -149,21 +159,5 @@ function checkPositions(
     if (!quantity.eq(folded)) {
       report(DB.positions, instrumentId, `positions hold ${quantity}, but the journaled fills net ${folded}`);
     }
-  }
-}
-
-function decodeOr(
-  db: Database,
-  name: string,
-  key: string,
-  report: (db: string, key: unknown, problem: string) => void,
-): unknown {
-  const value = db.get(key);
-  if (value === undefined) return undefined;
-  try {
-    return decodeRecord(value as Uint8Array);
-  } catch (error) {
-    report(name, key, (error as Error).message);
-    return undefined;
   }
 }

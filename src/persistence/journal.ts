@@ -20,13 +20,22 @@ export function appendJournal(store: FoxtrotStore, actor: string, entries: reado
   const heads = new Map<string, number>();
   const { journal, streams } = store.dbs;
   for (const entry of entries) {
-    const last = heads.get(entry.stream) ?? (streams.get(entry.stream) as number | undefined) ?? 0;
+    const last = heads.get(entry.stream) ?? store.headOf(entry.stream);
     const record: JournalRecord = { seq: last + 1, type: entry.type, at: entry.at, actor, data: entry.data };
-    journal.putSync([entry.stream, record.seq], encodeRecord(record));
+    const encoded = encodeRecord(record);
+    journal.putSync([entry.stream, record.seq], encoded);
     heads.set(entry.stream, record.seq);
-    project(store, entry.stream, record);
+    project(store, entry.stream, record, encoded);
   }
-  for (const [stream, seq] of heads) streams.putSync(stream, seq);
+  for (const [stream, seq] of heads) {
+    if (isCompacted(stream)) streams.putSync(stream, seq);
+    store.noteHead(stream, seq);
+  }
+}
+
+/** Streams whose records a snapshot lets go (see layout's `streams`). */
+export function isCompacted(stream: string): boolean {
+  return stream.startsWith('actor:');
 }
 
 /** One stream's records in order (from `afterSeq`, exclusive). Records that do not decode throw, naming the key. */

@@ -12,15 +12,18 @@ export const DB = {
   actors: 'actors',
   /** [stream, seq] -> JournalRecord. */
   journal: 'journal',
-  /** stream -> last seq: plain msgpack numbers. */
+  /**
+   * stream -> last seq (plain msgpack numbers), for streams compacted from the front (actors' inputs), whose last
+   * record may be gone; any other stream's head is its last key in the journal.
+   */
   streams: 'streams',
-  /** clientOrderId -> Order, as of its stream's last record. */
+  /** clientOrderId -> the last record of its stream (a JournalRecord whose data holds the order: see views). */
   orders: 'orders',
-  /** clientOrderId -> { instrumentId, status } for orders that are not closed. */
+  /** clientOrderId -> true, for orders that are not closed. */
   openOrders: 'open-orders',
   /** [status, instrumentId, clientOrderId] -> true. */
   ordersByStatus: 'orders-by-status',
-  /** [clientOrderId, seq] -> FillView. */
+  /** [clientOrderId, seq] -> the fill's record in the order's stream (see views' fillOfView). */
   fills: 'fills',
   /** [at, clientOrderId, seq] -> true. */
   fillsByTime: 'fills-by-time',

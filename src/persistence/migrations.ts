@@ -1,6 +1,7 @@
-import { SCHEMA_VERSION } from './layout.ts';
-import { decodeUnframed, encodeRecord } from './record-codec.ts';
+import { type JournalRecord, SCHEMA_VERSION } from './layout.ts';
+import { decodeRecord, decodeUnframed, encodeRecord } from './record-codec.ts';
 import type { FoxtrotStore } from './store.ts';
+import { project } from './views.ts';
 
 interface Migration {
   from: number;
@@ -9,30 +10,26 @@ interface Migration {
 }
 
 /**
- * Version 1 wrote records as bare msgpack and kept no fills-by-time view. Version 2 frames every record with a
- * checksum (see record-codec) and indexes fills by time.
+ * Version 1 wrote records as bare msgpack and kept no fills-by-time view; its order views held copies. Version 2
+ * frames every record with a checksum (see record-codec), and its order views point into the journal: they are
+ * rebuilt from it.
  */
 const v1ToV2: Migration = {
   from: 1,
-  describe: 'frame records with checksums; index fills by time',
-  run({ dbs }) {
-    for (const { key, value } of [...dbs.fills.getRange()]) {
-      const [clientOrderId, seq] = key as [string, number];
-      const fill = decodeUnframed<{ at: number }>(value as Uint8Array);
-      dbs.fillsByTime.putSync([fill.at, clientOrderId, seq], encodeRecord(true));
-    }
-    const framed = [
-      dbs.journal,
-      dbs.orders,
-      dbs.openOrders,
-      dbs.ordersByStatus,
-      dbs.fills,
-      dbs.positions,
-      dbs.accounts,
-    ];
-    for (const db of framed) {
-      for (const { key, value } of [...db.getRange()])
+  describe: 'frame records with checksums; rebuild the order and fill views from the journal',
+  run(store) {
+    const { dbs } = store;
+    for (const db of [dbs.journal, dbs.positions, dbs.accounts]) {
+      for (const { key, value } of [...db.getRange()]) {
         db.putSync(key, encodeRecord(decodeUnframed(value as Uint8Array)));
+      }
+    }
+    for (const db of [dbs.orders, dbs.openOrders, dbs.ordersByStatus, dbs.fills, dbs.fillsByTime]) {
+      for (const key of [...db.getKeys()]) db.removeSync(key);
+    }
+    for (const { key, value } of [...dbs.journal.getRange({ start: ['order:'], end: ['order;'] })]) {
+      const [stream] = key as [string, number];
+      project(store, stream, decodeRecord<JournalRecord>(value as Uint8Array), value as Buffer);
     }
   },
 };

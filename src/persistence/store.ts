@@ -1,10 +1,14 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
+import { isClosed, ORDER_STATUSES } from '../domain/order-status.ts';
 import { DB, SCHEMA_VERSION } from './layout.ts';
 import { acquireLock } from './lock.ts';
 import { runMigrations } from './migrations.ts';
 import { StoreError } from './store-error.ts';
+import { orderOfView } from './views.ts';
+
+const CLOSED: ReadonlySet<string> = new Set(ORDER_STATUSES.filter((status) => isClosed(status)));
 
 export type Durability = 'process' | 'fsync';
 
@@ -69,6 +73,15 @@ export class FoxtrotStore {
   private released = false;
   /** The migrations run when this store was opened, as `from -> to: what`. */
   migrated: string[] = [];
+  /**
+   * What this opener wrote, so that appending need not read it back: each stream has one writer (its actor), and
+   * an actor in a worker opens the store anew in each incarnation. Notes taken in a transaction count once it
+   * commits.
+   */
+  private readonly heads = new Map<string, number>();
+  private readonly statuses = new Map<string, string>();
+  private pendingHeads = new Map<string, number>();
+  private pendingStatuses = new Map<string, string>();
 
   private constructor(
     readonly path: string,
@@ -146,10 +159,54 @@ export class FoxtrotStore {
 
   /** Runs `write` as one synchronous transaction: committed (or not at all) when this returns. */
   write(write: () => void): void {
-    // A block body: an arrow returning a put's promise leaves the transaction uncommitted (design.md).
-    this.root.transactionSync(() => {
-      write();
-    });
+    try {
+      // A block body: an arrow returning a put's promise leaves the transaction uncommitted (design.md).
+      this.root.transactionSync(() => {
+        write();
+      });
+      for (const [stream, seq] of this.pendingHeads) this.heads.set(stream, seq);
+      for (const [id, status] of this.pendingStatuses) {
+        // Closed orders rarely change again (a late fill reads the view): forgetting them bounds the cache.
+        if (CLOSED.has(status)) this.statuses.delete(id);
+        else this.statuses.set(id, status);
+      }
+    } finally {
+      this.pendingHeads.clear();
+      this.pendingStatuses.clear();
+    }
+  }
+
+  /** A stream's last sequence number (0 for a new stream). */
+  headOf(stream: string): number {
+    const noted = this.pendingHeads.get(stream) ?? this.heads.get(stream);
+    if (noted !== undefined) return noted;
+    const kept = this.dbs.streams.get(stream) as number | undefined;
+    if (kept !== undefined) return kept;
+    for (const key of this.dbs.journal.getKeys({
+      start: [stream, Number.MAX_SAFE_INTEGER],
+      end: [stream, 0],
+      reverse: true,
+      limit: 1,
+    })) {
+      return (key as [string, number])[1];
+    }
+    return 0;
+  }
+
+  noteHead(stream: string, seq: number): void {
+    this.pendingHeads.set(stream, seq);
+  }
+
+  /** An order's status in the views (undefined for an order not there yet). */
+  statusOf(clientOrderId: string): string | undefined {
+    const noted = this.pendingStatuses.get(clientOrderId) ?? this.statuses.get(clientOrderId);
+    if (noted !== undefined) return noted;
+    const view = this.dbs.orders.get(clientOrderId);
+    return view === undefined ? undefined : orderOfView(view as Uint8Array).status;
+  }
+
+  noteStatus(clientOrderId: string, status: string): void {
+    this.pendingStatuses.set(clientOrderId, status);
   }
 
   setMeta(key: string, value: unknown): void {
