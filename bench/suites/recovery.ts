@@ -2,8 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executionActor } from '../../actors/execution/worker.ts';
-import { instrumentOf } from '../../src/domain/instrument.ts';
-import { createOrder } from '../../src/domain/order.ts';
 import { readActorState, writeActorCommit } from '../../src/persistence/actor-states.ts';
 import { checkIntegrity } from '../../src/persistence/integrity.ts';
 import { appendJournal } from '../../src/persistence/journal.ts';
@@ -57,26 +55,21 @@ async function makeStore(events: number): Promise<string> {
     watermarks: {},
     outgoing: { links: {}, unresolved: {} },
   };
-  const instrument = instrumentOf(benchSpec);
   const inputs: Envelope[] = Array.from({ length: REPLAYED }, (_, i) => ({
     id: `e${i}`,
     from: 'risk',
     to: 'execution',
     type: 'submitOrder',
     payload: {
-      order: createOrder(
-        {
-          clientOrderId: `r-${i}`,
-          strategyId: 'bench',
-          instrumentId: benchSpec.id,
-          side: 'BUY',
-          type: 'LIMIT',
-          quantity: '0.010',
-          price: '20000.00',
-        },
-        instrument,
-        i,
-      ),
+      order: {
+        clientOrderId: `r-${i}`,
+        strategyId: 'bench',
+        instrumentId: benchSpec.id,
+        side: 'BUY',
+        type: 'LIMIT',
+        quantity: '0.010',
+        price: '20000.00',
+      },
     },
     timestamp: 1_000 + i,
     correlationId: `c${i}`,

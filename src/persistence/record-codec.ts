@@ -20,6 +20,11 @@ export class RecordDecodeError extends Error {
   }
 }
 
+/** lmdb-js hands out Buffers already: wrapping each again costs an object per record read. */
+function asBuffer(record: Uint8Array): Buffer {
+  return Buffer.isBuffer(record) ? record : Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+}
+
 function frame(format: number, body: Uint8Array): Buffer {
   const record = Buffer.allocUnsafe(HEADER + body.length);
   record[0] = format;
@@ -38,9 +43,23 @@ export function encodeCloneable(value: unknown): Buffer {
   return frame(V8, serialize(value));
 }
 
+/** What is wrong with a record's frame (length, checksum), without decoding its body; undefined if nothing. */
+export function checkFrame(record: Uint8Array): string | undefined {
+  if (record.length < HEADER) return 'record shorter than its header';
+  const buffer = asBuffer(record);
+  if (crc32(buffer.subarray(HEADER)) !== buffer.readUInt32LE(1))
+    return 'checksum mismatch (the record was altered)';
+  return undefined;
+}
+
+/** The checksum a record's frame carries: two records with the same one (and length) hold the same body. */
+export function checksumOf(record: Uint8Array): number {
+  return asBuffer(record).readUInt32LE(1);
+}
+
 export function decodeRecord<T = unknown>(record: Uint8Array | undefined | null): T {
   if (!record || record.length < HEADER) throw new RecordDecodeError('record shorter than its header');
-  const buffer = Buffer.from(record.buffer, record.byteOffset, record.byteLength);
+  const buffer = asBuffer(record);
   const body = buffer.subarray(HEADER);
   const expected = buffer.readUInt32LE(1);
   if (crc32(body) !== expected) throw new RecordDecodeError('checksum mismatch (the record was altered)');
