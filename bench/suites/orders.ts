@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Book, deposit, onOrderEvent } from '../../actors/portfolio/book.ts';
 import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { checkSubmit } from '../../actors/risk/checks.ts';
@@ -7,6 +10,8 @@ import { Decimal } from '../../src/domain/decimal.ts';
 import { Instrument } from '../../src/domain/instrument.ts';
 import { applyOrderEvent, createOrder, type Order, type OrderRequest } from '../../src/domain/order.ts';
 import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
+import { LmdbSnapshotStore } from '../../src/persistence/lmdb-snapshot-store.ts';
+import { FoxtrotStore } from '../../src/persistence/store.ts';
 import { venueSinkProtocol } from '../actors/venue-sink.ts';
 import { defineBench } from '../lib/harness.ts';
 import { benchSpec } from '../lib/instrument.ts';
@@ -69,43 +74,56 @@ function plainPipeline(batch: OrderRequest[]): number {
   return batch.length / ((performance.now() - started) / 1000);
 }
 
-async function startPipeline(placement: 'inline' | 'worker'): Promise<ActorSystem> {
+/**
+ * The pipeline's actors; with a store, as the node runs them: each commit (state or journaled messages, progress,
+ * order events and their views) written to LMDB before the commit's messages leave.
+ */
+async function startPipeline(placement: 'inline' | 'worker', store?: FoxtrotStore): Promise<ActorSystem> {
   const actor = (name: string, exportName: string, input: unknown): ActorStart => ({
     actor: { module: siblingModule(`../../actors/${name}/worker`, import.meta.url), export: exportName },
     placement,
-    persist: false,
+    persist: store !== undefined,
+    // The node's snapshot interval. Orders here never close (the sink answers none), so each snapshot is larger
+    // than the last: the figure is a floor for a node, whose open orders risk bounds.
+    ...(store === undefined ? {} : { snapshotEvery: { messages: 1000, ms: 5000 } }),
     input,
   });
-  const system = await ActorSystem.start({
-    id: `orders-${placement}`,
-    flags: { strategy: 'one_for_one' },
-    children: [
-      {
-        id: 'venue-SIM',
-        start: {
-          actor: { module: siblingModule('../actors/venue-sink', import.meta.url), export: 'venueSinkActor' },
-          placement,
-          persist: false,
+  const system = await ActorSystem.start(
+    {
+      id: `orders-${placement}${store === undefined ? '' : '-journaled'}`,
+      flags: { strategy: 'one_for_one' },
+      children: [
+        {
+          id: 'venue-SIM',
+          start: {
+            actor: {
+              module: siblingModule('../actors/venue-sink', import.meta.url),
+              export: 'venueSinkActor',
+            },
+            placement,
+            persist: false,
+          },
         },
-      },
-      {
-        id: 'execution',
-        // The sink never answers, so every order stays in flight: asking it about them would measure nothing.
-        start: actor('execution', 'executionActor', {
-          instruments: [spec],
-          notifyStrategies: false,
-          inFlightCheckMs: 0,
-          orderEventSinks: ['portfolio'],
-          portfolioId: 'portfolio',
-        }),
-      },
-      {
-        id: 'portfolio',
-        start: actor('portfolio', 'portfolioActor', { instruments: [spec], riskId: 'risk' }),
-      },
-      { id: 'risk', start: actor('risk', 'riskActor', { instruments: [spec], limits }) },
-    ],
-  });
+        {
+          id: 'execution',
+          // The sink never answers, so every order stays in flight: asking it about them would measure nothing.
+          start: actor('execution', 'executionActor', {
+            instruments: [spec],
+            notifyStrategies: false,
+            inFlightCheckMs: 0,
+            orderEventSinks: ['portfolio'],
+            portfolioId: 'portfolio',
+          }),
+        },
+        {
+          id: 'portfolio',
+          start: actor('portfolio', 'portfolioActor', { instruments: [spec], riskId: 'risk' }),
+        },
+        { id: 'risk', start: actor('risk', 'riskActor', { instruments: [spec], limits }) },
+      ],
+    },
+    store === undefined ? {} : { snapshots: new LmdbSnapshotStore(store) },
+  );
   // The portfolio locks what each order may spend and tells risk the free balances: fund it for every round.
   const portfolio = system.ref('portfolio', portfolioProtocol);
   portfolio.tell('deposit', { currency: 'USDT', amount: '1000000000000' });
@@ -139,23 +157,43 @@ export const ordersBench = defineBench({
   name: 'orders',
   description:
     'Orders through risk (every pre-trade check), execution (order state table) to the venue and the portfolio (balance locks, told back to risk): actors in ' +
-    'worker threads and inline, against the same steps as plain function calls in one thread.',
+    'worker threads and inline, and in worker threads committing to the LMDB journal as the node does, against the ' +
+    'same steps as plain function calls in one thread.',
   baseline: 'plain-functions',
   metrics: { rate: { unit: 'orders/s', better: 'higher' } },
   async setup(quick) {
     const count = quick ? 20_000 : 100_000;
-    return { count, workers: await startPipeline('worker'), inline: await startPipeline('inline') };
+    const dir = mkdtempSync(join(tmpdir(), 'foxtrot-bench-orders-'));
+    const store = FoxtrotStore.open(dir);
+    return {
+      count,
+      workers: await startPipeline('worker'),
+      inline: await startPipeline('inline'),
+      journaled: await startPipeline('worker', store),
+      store,
+      dir,
+    };
   },
   variants: {
     'plain-functions': async (c) => ({ rate: plainPipeline(orders(c.count)) }),
     'actors-inline': async (c) => ({ rate: await throughActors(c.inline, orders(c.count)) }),
     'actors-workers': async (c) => ({ rate: await throughActors(c.workers, orders(c.count)) }),
+    'actors-workers-journaled': async (c) => ({ rate: await throughActors(c.journaled, orders(c.count)) }),
   },
   async teardown(c) {
     await c.workers.stop();
     await c.inline.stop();
+    await c.journaled.stop();
+    await c.store.close();
+    rmSync(c.dir, { recursive: true, force: true });
   },
   targets: [
+    {
+      description: 'orders through risk, execution and the journal (LMDB, worker threads) >= 50,000/s',
+      variant: 'actors-workers-journaled',
+      metric: 'rate',
+      check: (value) => value >= 50_000,
+    },
     {
       description: 'orders through risk -> execution -> portfolio across worker threads >= 50,000/s',
       variant: 'actors-workers',

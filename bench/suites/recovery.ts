@@ -50,6 +50,8 @@ async function makeStore(events: number): Promise<string> {
     input: { instruments: [benchSpec] },
   });
   const { machine, timers } = cell.persistedState();
+  // Its timer (the in-flight check) would keep the process alive.
+  cell.stop();
   const progress = {
     endpointKey: 'execution@bench',
     watermarks: {},
@@ -103,9 +105,9 @@ async function recover(dir: string): Promise<{ ms: number }> {
       restored,
       replay: restored.replay,
     });
-    if (Object.keys((cell.view().context as { orders: object }).orders).length !== REPLAYED) {
-      throw new Error('execution replayed the wrong number of orders');
-    }
+    const replayed = Object.keys((cell.view().context as { orders: object }).orders).length;
+    cell.stop();
+    if (replayed !== REPLAYED) throw new Error('execution replayed the wrong number of orders');
     return { ms: performance.now() - started };
   } finally {
     await store.close();
