@@ -102,7 +102,7 @@ export const NodeConfigSchema = Type.Object(
         snapshotEveryMessages: Type.Integer({ minimum: 1 }),
         /** ...or this long since the last one; recovery replays the messages after it. */
         snapshotEveryMs: Type.Integer({ minimum: 1 }),
-        /** Journaled messages kept before the latest snapshot (0: compacted as soon as a snapshot covers them). */
+        /** Input records (a commit's messages each) kept before the latest snapshot (0: compacted once covered). */
         keepMessages: Type.Integer({ minimum: 0 }),
       },
       strict,

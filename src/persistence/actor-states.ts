@@ -25,16 +25,11 @@ export function writeActorCommit(store: FoxtrotStore, actorId: string, commit: A
   const { actors, streams } = store.dbs;
   const inputStream = STREAM.actorInputs(actorId);
   if (commit.inputs && commit.inputs.length > 0) {
-    appendJournal(
-      store,
-      actorId,
-      commit.inputs.map((envelope) => ({
-        stream: inputStream,
-        type: envelope.type,
-        data: envelope,
-        at: envelope.timestamp,
-      })),
-    );
+    // One record per commit, not per message: a put each would be most of an actor's commit.
+    const last = commit.inputs[commit.inputs.length - 1] as Envelope;
+    appendJournal(store, actorId, [
+      { stream: inputStream, type: 'inputs', data: commit.inputs, at: last.timestamp },
+    ]);
   }
   if (commit.machine) {
     const record: MachineRecord = { ...commit.machine };
@@ -75,8 +70,8 @@ export function readActorState(store: FoxtrotStore, actorId: string): StoredActo
     throw new Error(`${where(MACHINE)}/${PROGRESS}: ${(error as Error).message}`);
   }
   if (covers === undefined) return state;
-  const replay = [...readStream(store, STREAM.actorInputs(actorId), covers)].map(
-    (record) => record.data as Envelope,
+  const replay = [...readStream(store, STREAM.actorInputs(actorId), covers)].flatMap(
+    (record) => record.data as Envelope[],
   );
   return replay.length > 0 ? { ...state, replay } : state;
 }

@@ -34,7 +34,7 @@ export interface ActorStart {
 export interface SnapshotInterval {
   messages: number;
   ms: number;
-  /** Messages kept in the journal before the latest snapshot (for audit); older ones are compacted. Default 0. */
+  /** Input records (one per commit that changed the actor) kept before the latest snapshot; older ones are compacted. Default 0. */
   keepMessages?: number;
 }
 

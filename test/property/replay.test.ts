@@ -74,18 +74,16 @@ describe('replay of journaled messages on a snapshot equals live handling', () =
             { clientOrderId: `o${i}`, event: { type: 'Accepted', venueOrderId: `v${i}` } },
           ] as const,
       ),
-      fc
-        .tuple(ids, fc.integer({ min: 1, max: 9 }))
-        .map(
-          ([i, q]) =>
-            [
-              'venueEvent',
-              {
-                clientOrderId: `o${i}`,
-                event: { type: 'Filled', tradeId: `t${i}-${q}`, quantity: `0.${q}`, price: '20000.00' },
-              },
-            ] as const,
-        ),
+      fc.tuple(ids, fc.integer({ min: 1, max: 9 })).map(
+        ([i, q]) =>
+          [
+            'venueEvent',
+            {
+              clientOrderId: `o${i}`,
+              event: { type: 'Filled', tradeId: `t${i}-${q}`, quantity: `0.${q}`, price: '20000.00' },
+            },
+          ] as const,
+      ),
       ids.map((i) => ['cancelOrder', { clientOrderId: `o${i}` }] as const),
       ids.map((i) => ['venueEvent', { clientOrderId: `o${i}`, event: { type: 'Canceled' } }] as const),
       fc
