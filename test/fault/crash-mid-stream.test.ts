@@ -97,6 +97,12 @@ async function run(crash: boolean): Promise<Outcome> {
         approved: true,
       });
     }
+    // Risk answered; its orders may still be on their way to execution, and a venue report must not overtake one.
+    await waitFor(
+      async () => ((await execution.ask('openOrders', {})) as Order[]).length === ORDERS || undefined,
+      10_000,
+      'execution to hold every order',
+    );
     // A fault is injected once the actor runs again (it may still be restarting from the last one).
     const inject = (id: string, fault: 'exit' | 'throw') =>
       waitFor(
