@@ -1,11 +1,7 @@
 import type { InstrumentSpec } from '../../src/domain/instrument.ts';
+import { DEFAULT_CONFIG } from '../../src/node/config.ts';
 
-/** The instrument the order-path benches trade. */
-export const benchSpec: InstrumentSpec = {
-  id: 'BTCUSDT.SIM',
-  baseCurrency: 'BTC',
-  quoteCurrency: 'USDT',
-  pricePrecision: 2,
-  sizePrecision: 3,
-  tickSize: '0.01',
-};
+/** The instrument the order-path benches trade: the one a node trades on its defaults. */
+export const benchSpec: InstrumentSpec = DEFAULT_CONFIG.venue.instruments.find(
+  (spec) => spec.id === 'BTCUSDT.SIM',
+) as InstrumentSpec;

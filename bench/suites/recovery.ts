@@ -7,29 +7,15 @@ import { checkIntegrity } from '../../src/persistence/integrity.ts';
 import { appendJournal } from '../../src/persistence/journal.ts';
 import { FoxtrotStore } from '../../src/persistence/store.ts';
 import { ActorCell } from '../../src/runtime/actor-cell.ts';
-import type { ActorIO } from '../../src/runtime/actor-definition.ts';
 import type { Envelope } from '../../src/runtime/envelope.ts';
+import { silentIO } from '../../src/runtime/silent-io.ts';
 import { encodeMachine } from '../../src/runtime/snapshot-encoding.ts';
-import { rootLogger } from '../../src/telemetry/logger.ts';
 import { defineBench } from '../lib/harness.ts';
 import { benchSpec } from '../lib/instrument.ts';
 import { orderEntries } from '../lib/journal-records.ts';
 
 /** Messages execution replays on its snapshot at a start: the node's default snapshot interval. */
 const REPLAYED = 1000;
-
-/** Effects for execution restored in this thread: recovery sends nothing. */
-const silentIO: ActorIO = {
-  self: 'execution',
-  log: rootLogger(),
-  now: Date.now,
-  tell: () => true,
-  ask: () => new Promise<never>(() => undefined),
-  reply: () => undefined,
-  room: (_to, limit = Number.POSITIVE_INFINITY) => limit,
-  writable: () => Promise.resolve(),
-  journal: () => undefined,
-};
 
 /**
  * A store as a node leaves it: `events` order events in the journal (with their views), and execution's state:
@@ -46,7 +32,7 @@ async function makeStore(events: number): Promise<string> {
   }
   const cell = new ActorCell(executionActor, {
     id: 'execution',
-    io: silentIO,
+    io: silentIO('execution'),
     input: { instruments: [benchSpec] },
   });
   const { machine, timers } = cell.persistedState();
@@ -101,7 +87,7 @@ async function recover(dir: string): Promise<{ ms: number }> {
       throw new Error('execution did not come back with its journal');
     const cell = new ActorCell(executionActor, {
       id: 'execution',
-      io: silentIO,
+      io: silentIO('execution'),
       restored,
       replay: restored.replay,
     });

@@ -215,10 +215,6 @@ export class FoxtrotStore {
     });
   }
 
-  getMeta<T>(key: string): T | undefined {
-    return this.dbs.meta.get(key) as T | undefined;
-  }
-
   close(): Promise<void> {
     if (this.released) return Promise.resolve();
     this.released = true;

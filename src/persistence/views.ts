@@ -48,7 +48,8 @@ export function project(store: FoxtrotStore, stream: string, record: JournalReco
       const { order, event } = record.data as OrderRecordData;
       if (event.type === 'Refused') return;
       const id = order.clientOrderId;
-      const before = store.statusOf(id);
+      // The first record of an order's stream: the order is not in the views yet (no read needed).
+      const before = record.seq === 1 ? undefined : store.statusOf(id);
       // The view holds the record itself: the journal encoded it already, and order flow cannot pay twice.
       dbs.orders.putSync(id, encoded);
       if (before !== order.status) {

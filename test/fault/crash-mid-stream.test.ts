@@ -154,13 +154,14 @@ async function run(crash: boolean): Promise<Outcome> {
       20_000,
       'the portfolio to hold every fill',
     );
+    const integrity = checkIntegrity(store);
     return {
       orders,
       portfolio: snapshot,
       restarts: events.filter((event) => event.type === 'child-restarted').length,
-      integrity: checkIntegrity(store),
+      integrity,
       orderStreams: Object.fromEntries(
-        Object.entries(checkIntegrity(store).heads).filter(([stream]) => stream.startsWith('order:')),
+        Object.entries(integrity.heads).filter(([stream]) => stream.startsWith('order:')),
       ),
     };
   } finally {

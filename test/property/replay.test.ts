@@ -4,9 +4,9 @@ import { executionActor } from '../../actors/execution/worker.ts';
 import { portfolioActor } from '../../actors/portfolio/worker.ts';
 import { riskActor } from '../../actors/risk/worker.ts';
 import { ActorCell } from '../../src/runtime/actor-cell.ts';
-import type { ActorDefinition, ActorIO } from '../../src/runtime/actor-definition.ts';
+import type { ActorDefinition } from '../../src/runtime/actor-definition.ts';
 import type { Envelope } from '../../src/runtime/envelope.ts';
-import { rootLogger } from '../../src/telemetry/logger.ts';
+import { silentIO } from '../../src/runtime/silent-io.ts';
 import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 
 /*
@@ -14,18 +14,6 @@ import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
  * followed it, replayed, must equal the state of the actor that handled them live. A message sequence and the
  * point of the snapshot are chosen at random.
  */
-
-const silent = (self: string): ActorIO => ({
-  self,
-  log: rootLogger(),
-  now: () => 0,
-  tell: () => true,
-  ask: () => new Promise<never>(() => undefined),
-  reply: () => undefined,
-  room: (_to, limit = Number.POSITIVE_INFINITY) => limit,
-  writable: () => Promise.resolve(),
-  journal: () => undefined,
-});
 
 const envelope = (to: string, n: number, type: string, payload: unknown): Envelope => ({
   id: `e${n}`,
@@ -43,14 +31,14 @@ function replayMatchesLive(
   messages: Envelope[],
   cut: number,
 ): void {
-  const live = new ActorCell(definition, { id: definition.kind, io: silent(definition.kind), input });
+  const live = new ActorCell(definition, { id: definition.kind, io: silentIO(definition.kind), input });
   for (const message of messages) expect(live.deliver(message)).toEqual({ ok: true });
-  const before = new ActorCell(definition, { id: definition.kind, io: silent(definition.kind), input });
+  const before = new ActorCell(definition, { id: definition.kind, io: silentIO(definition.kind), input });
   for (const message of messages.slice(0, cut)) before.deliver(message);
   const saved = structuredClone(before.persistedState());
   const restored = new ActorCell(definition, {
     id: definition.kind,
-    io: silent(definition.kind),
+    io: silentIO(definition.kind),
     input,
     restored: saved,
     replay: structuredClone(messages.slice(cut)),
