@@ -4,7 +4,13 @@ import type { SerializedError } from '../src/resilience/errors.ts';
 export type ExitReason =
   | { type: 'normal' }
   | { type: 'shutdown' }
-  | { type: 'failure'; kind: FailureKind; error: SerializedError };
+  | {
+      type: 'failure';
+      kind: FailureKind;
+      error: SerializedError;
+      /** W3C traceparent of the span that failed, when tracing saw it: the supervisor's span joins that trace. */
+      traceparent?: string;
+    };
 
 export type FailureKind =
   | 'uncaught-error'

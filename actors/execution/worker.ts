@@ -25,7 +25,7 @@ export const executionActor = defineActor({
   effects: (io) => ({
     actions: {
       requestCheck: () => {
-        io.tell(io.self, 'checkInFlight', {});
+        io.tell(io.self, 'checkInFlight', {}, { trace: 'high-rate' });
       },
       emit: ({ context, event }) => {
         const options = { correlationId: event.meta.correlationId };

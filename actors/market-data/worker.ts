@@ -51,7 +51,7 @@ export const marketDataActor = defineActor({
         io.reply(event.meta, feedOf(io, context).stats(context.subscriptions));
       },
       requestCloseBars: () => {
-        io.tell(io.self, 'closeBars', {});
+        io.tell(io.self, 'closeBars', {}, { trace: 'high-rate' });
       },
     },
   }),

@@ -4,6 +4,7 @@ import type { InstrumentSpec } from '../../src/domain/instrument.ts';
 import type { Order, OrderRequest } from '../../src/domain/order.ts';
 import { OrderRequestSchema } from '../../src/domain/schemas.ts';
 import { ValidationError } from '../../src/resilience/errors.ts';
+import type { EnvelopeOptions } from '../../src/runtime/envelope.ts';
 import type { PositionView, StrategyContext, StrategyLog, StrategyOrder } from './strategy.ts';
 
 /** What the host knows of its orders and positions, as execution and the portfolio last reported them. */
@@ -12,9 +13,12 @@ export interface HostViews {
   readonly positions: Readonly<Record<string, PositionView>>;
 }
 
+/** Every order request a strategy makes starts a trace of its own: one trace per order, whatever led to it. */
+const ORDER_TRACE: EnvelopeOptions = { trace: 'entry' };
+
 /** The effects a strategy's context needs: the host's messages out, its clock and its log. */
 export interface ContextPorts {
-  tell(to: string, type: string, payload: unknown): void;
+  tell(to: string, type: string, payload: unknown, options?: EnvelopeOptions): void;
   now(): number;
   readonly log: StrategyLog;
 }
@@ -85,12 +89,12 @@ export class HostedStrategyContext implements StrategyContext {
     }
     this.unreported.set(request.clientOrderId, request.instrumentId);
     this.counters.ordersSubmitted += 1;
-    this.ports.tell(this.riskId, 'submit', { order: request });
+    this.ports.tell(this.riskId, 'submit', { order: request }, ORDER_TRACE);
     return request.clientOrderId;
   }
 
   cancel(clientOrderId: string): void {
-    this.ports.tell(this.riskId, 'cancel', { clientOrderId });
+    this.ports.tell(this.riskId, 'cancel', { clientOrderId }, ORDER_TRACE);
   }
 
   modify(clientOrderId: string, change: { quantity?: string; price?: string; triggerPrice?: string }): void {
@@ -101,7 +105,7 @@ export class HostedStrategyContext implements StrategyContext {
       this.log.warn('modify of an order that is not open ignored', { clientOrderId });
       return;
     }
-    this.ports.tell(this.riskId, 'modify', { clientOrderId, instrumentId, ...change });
+    this.ports.tell(this.riskId, 'modify', { clientOrderId, instrumentId, ...change }, ORDER_TRACE);
   }
 
   /** Execution reported the order: from now on the views know it. */

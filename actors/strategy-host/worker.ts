@@ -74,8 +74,8 @@ export const strategyHostActor = defineActor({
     const slot: Slot = { session: undefined, backlog: [], dropped: 0 };
     slots.set(io, slot);
     const ports: ContextPorts = {
-      tell: (to, type, payload) => {
-        io.tell(to, type, payload);
+      tell: (to, type, payload, options) => {
+        io.tell(to, type, payload, options);
       },
       now: () => io.now(),
       log: strategyLog(io.log),

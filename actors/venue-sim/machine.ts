@@ -19,8 +19,13 @@ export type ReaderCommand = { type: 'replay.pull'; from: number };
 export type VenueSimEvent = ProtocolEvent<typeof venueSimProtocol> | ReaderEvent;
 
 /** Runs one message's work on a turn and makes the next context of it. */
-function turned(context: VenueContext, time: number, work: (turn: Turn) => void): VenueContext {
-  const turn = beginTurn(context, time);
+function turned(
+  context: VenueContext,
+  time: number,
+  work: (turn: Turn) => void,
+  trace?: string,
+): VenueContext {
+  const turn = beginTurn(context, time, trace);
   work(turn);
   return finish(turn);
 }
@@ -37,36 +42,43 @@ function handle(context: VenueContext, event: VenueSimEvent): VenueContext {
     case 'replay.opened':
       return context;
   }
-  return turned(context, event.meta.timestamp, (turn) => {
-    switch (event.type) {
-      case 'connect':
-        return connect(turn, event.payload.client);
-      case 'disconnect':
-        return disconnect(turn, event.payload.client);
-      case 'subscribe':
-        return subscribe(turn, event.payload.client, event.payload.instrumentId);
-      case 'submit':
-        return submit(turn, event.payload.client, event.payload.order);
-      case 'modify': {
-        const { client, clientOrderId, ...change } = event.payload;
-        return modify(turn, client, clientOrderId, change);
+  const orderRequest = event.type === 'submit' || event.type === 'modify' || event.type === 'cancel';
+  const trace = orderRequest ? event.meta.traceparent : undefined;
+  return turned(
+    context,
+    event.meta.timestamp,
+    (turn) => {
+      switch (event.type) {
+        case 'connect':
+          return connect(turn, event.payload.client);
+        case 'disconnect':
+          return disconnect(turn, event.payload.client);
+        case 'subscribe':
+          return subscribe(turn, event.payload.client, event.payload.instrumentId);
+        case 'submit':
+          return submit(turn, event.payload.client, event.payload.order);
+        case 'modify': {
+          const { client, clientOrderId, ...change } = event.payload;
+          return modify(turn, client, clientOrderId, change);
+        }
+        case 'cancel':
+          return cancel(turn, event.payload.client, event.payload.clientOrderId);
+        case 'instrument':
+          turn.context.instruments = { ...turn.context.instruments };
+          turn.context.books = { ...turn.context.books };
+          turn.context.markets = { ...turn.context.markets };
+          return addInstrument(turn.context, event.payload.spec);
+        case 'setFaults':
+          turn.context.faults = { ...turn.context.faults, ...event.payload };
+          return;
+        case 'dropSessions':
+          return closeSessions(turn, 'dropped by the venue');
+        case 'step':
+          return step(turn);
       }
-      case 'cancel':
-        return cancel(turn, event.payload.client, event.payload.clientOrderId);
-      case 'instrument':
-        turn.context.instruments = { ...turn.context.instruments };
-        turn.context.books = { ...turn.context.books };
-        turn.context.markets = { ...turn.context.markets };
-        return addInstrument(turn.context, event.payload.spec);
-      case 'setFaults':
-        turn.context.faults = { ...turn.context.faults, ...event.payload };
-        return;
-      case 'dropSessions':
-        return closeSessions(turn, 'dropped by the venue');
-      case 'step':
-        return step(turn);
-    }
-  });
+    },
+    trace,
+  );
 }
 
 /**

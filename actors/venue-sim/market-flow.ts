@@ -122,6 +122,8 @@ export function deliverDue(context: VenueContext): VenueContext {
   let count = 0;
   while (count < pending.length && (pending[count] as { due: number }).due <= due) count += 1;
   const turn = beginTurn(context, due);
-  for (const delivery of pending.splice(0, count)) push(turn, delivery.to, 'venueReport', delivery.payload);
+  for (const delivery of pending.splice(0, count)) {
+    push(turn, delivery.to, 'venueReport', delivery.payload, delivery.traceparent);
+  }
   return finish(turn);
 }

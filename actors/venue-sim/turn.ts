@@ -12,11 +12,19 @@ export interface Turn {
   chance: Chance;
   out: Emission[];
   now: number;
+  /** The trace context of the order request this turn handles (submit, modify, cancel), if it carried one. */
+  trace?: string;
 }
 
-export function beginTurn(context: VenueContext, time: number): Turn {
+export function beginTurn(context: VenueContext, time: number, trace?: string): Turn {
   const now = Math.max(context.now, time);
-  return { context: { ...context, now }, chance: new Chance(context.rng), out: [], now };
+  return {
+    context: { ...context, now },
+    chance: new Chance(context.rng),
+    out: [],
+    now,
+    ...(trace === undefined ? {} : { trace }),
+  };
 }
 
 export function finish(turn: Turn): VenueContext {
@@ -25,8 +33,9 @@ export function finish(turn: Turn): VenueContext {
 }
 
 /** Sends to a client now, if it still has a session: a venue has no one to tell once a session is gone. */
-export function push(turn: Turn, to: string, type: string, payload: unknown): void {
-  if (turn.context.sessions[to] !== undefined) turn.out.push({ to, type, payload });
+export function push(turn: Turn, to: string, type: string, payload: unknown, traceparent?: string): void {
+  if (turn.context.sessions[to] === undefined) return;
+  turn.out.push(traceparent === undefined ? { to, type, payload } : { to, type, payload, traceparent });
 }
 
 const DROPPABLE = new Set<VenueEvent['type']>(['Accepted', 'Canceled', 'Updated']);
@@ -41,12 +50,14 @@ export function report(turn: Turn, to: string, clientOrderId: string, event: Ven
   if (event.type === 'Filled') turn.context.fills += 1;
   const delay = event.type === 'Filled' ? latency.fillMs : latency.ackMs;
   const payload = { clientOrderId, event };
+  const traceparent = turn.trace ?? turn.context.traces?.[clientOrderId];
   if (delay <= 0 && pending.length === 0) {
-    push(turn, to, 'venueReport', payload);
+    push(turn, to, 'venueReport', payload, traceparent);
     return;
   }
   const last = pending[pending.length - 1];
-  pending.push({ due: Math.max(turn.now + delay, last?.due ?? 0), to, payload });
+  const due = Math.max(turn.now + delay, last?.due ?? 0);
+  pending.push(traceparent === undefined ? { due, to, payload } : { due, to, payload, traceparent });
 }
 
 /**
@@ -55,11 +66,18 @@ export function report(turn: Turn, to: string, clientOrderId: string, event: Ven
  */
 export function route(turn: Turn, engine: MatchingEngine, reports: VenueReport[], requester?: string): void {
   const owners = turn.context.owners;
+  turn.context.traces ??= {};
+  const traces = turn.context.traces;
   for (const { clientOrderId, event } of reports) {
     const to = owners[clientOrderId] ?? requester;
     if (to === undefined) continue;
     report(turn, to, clientOrderId, event);
-    if (engine.order(clientOrderId)?.status === 'OPEN') owners[clientOrderId] = to;
-    else delete owners[clientOrderId];
+    if (engine.order(clientOrderId)?.status === 'OPEN') {
+      owners[clientOrderId] = to;
+      if (traces[clientOrderId] === undefined && turn.trace !== undefined) traces[clientOrderId] = turn.trace;
+    } else {
+      delete owners[clientOrderId];
+      delete traces[clientOrderId];
+    }
   }
 }

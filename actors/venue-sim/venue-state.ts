@@ -43,13 +43,16 @@ export interface VenueSimInput {
 }
 
 /** Something the last message made the venue do: a message to an actor, or a warning for the log. */
-export type Emission = { to: string; type: string; payload: unknown } | { warn: string; detail: unknown };
+export type Emission =
+  | { to: string; type: string; payload: unknown; traceparent?: string }
+  | { warn: string; detail: unknown };
 
 /** A report held back by the simulated latency until its due time (venue clock, epoch ms). */
 export interface PendingDelivery {
   due: number;
   to: string;
   payload: unknown;
+  traceparent?: string;
 }
 
 /**
@@ -79,6 +82,11 @@ export interface VenueContext {
   subscribers: Record<string, string[]>;
   /** The client of each open order: where fills from market moves go. */
   owners: Record<string, string>;
+  /**
+   * The trace context of each open order's submission: the reports a later market move brings (fills, expiries)
+   * join the order's trace. Absent in a venue saved before it was kept.
+   */
+  traces?: Record<string, string>;
   pending: PendingDelivery[];
   /** The venue clock: the time of the last event that carried one. */
   now: number;
@@ -133,6 +141,7 @@ export function initialContext(input: VenueSimInput): VenueContext {
     sessionsOpened: 0,
     subscribers: {},
     owners: {},
+    traces: {},
     pending: [],
     now: 0,
     steps: 0,

@@ -14,15 +14,23 @@ export const venueSimActor = defineActor({
     actors: { replayReader: replayReader(io) },
     actions: {
       emit: ({ context, event }) => {
-        // What a message caused keeps its correlation (an order's reports join its trace); timers have none.
+        // What a message caused keeps its correlation; an order's reports carry its trace, even when a later
+        // market move brings them.
         const options = 'meta' in event ? { correlationId: event.meta.correlationId } : {};
         for (const emission of context.outbox) {
           if ('warn' in emission) io.log.warn({ detail: emission.detail }, emission.warn);
-          else io.tell(emission.to, emission.type, emission.payload, options);
+          else if (emission.traceparent === undefined)
+            io.tell(emission.to, emission.type, emission.payload, options);
+          else
+            io.tell(emission.to, emission.type, emission.payload, {
+              ...options,
+              traceparent: emission.traceparent,
+            });
         }
       },
       requestStep: () => {
-        io.tell(io.self, 'step', {});
+        // Each market step starts a trace of its own (sampled at the high-rate ratio), not a chain of all of them.
+        io.tell(io.self, 'step', {}, { trace: 'high-rate' });
       },
       answerConnect: ({ context, event }) => {
         if (event.type !== 'connect') return;

@@ -6,6 +6,7 @@ import {
   type InspectionEvent,
   type Snapshot,
 } from 'xstate';
+import type { ActorTelemetry } from '../telemetry/actor-telemetry.ts';
 import type { ActorDefinition, ActorIO, FastHandler } from './actor-definition.ts';
 import type { Envelope, MessageMeta } from './envelope.ts';
 import { type InspectionRecord, serializeInspection } from './inspection.ts';
@@ -56,6 +57,8 @@ export interface CellOptions {
   replay?: readonly Envelope[];
   /** Turns the effects off and on around the replay: what those messages made the actor do was done. */
   mute?: (muted: boolean) => void;
+  /** Spans and metrics of every message handled (not of replayed ones, which were traced when first handled). */
+  telemetry?: ActorTelemetry;
 }
 
 /**
@@ -76,6 +79,7 @@ export class ActorCell {
   private failed = false;
   private lastPersisted: unknown;
   private lastTimers = '';
+  private telemetry: ActorTelemetry | undefined;
   onFailure: ((error: unknown) => void) | undefined;
   onDone: ((output: unknown) => void) | undefined;
   /** Called after every transition, including those caused by timers and invoked actors, not messages. */
@@ -123,6 +127,7 @@ export class ActorCell {
       if (options.replay && options.replay.length > 0) this.replay(options.replay, options.mute);
       if (definition.restored) this.actor.send(definition.restored(options.input));
     }
+    this.telemetry = options.telemetry;
   }
 
   private replay(messages: readonly Envelope[], mute: CellOptions['mute']): void {
@@ -154,16 +159,25 @@ export class ActorCell {
     const problem = this.definition.protocol.check(envelope.type, envelope.payload);
     if (problem !== undefined) {
       this.counters.rejected += 1;
+      this.telemetry?.rejected(envelope.type);
       return { ok: false, rejected: problem };
     }
     // An envelope has every field of MessageMeta: handing it over as the meta saves a copy per message.
     const message = { type: envelope.type, payload: envelope.payload, meta: envelope as MessageMeta };
     const handler = this.definition.handlers?.[envelope.type];
+    const handling = this.telemetry?.begin(envelope, this.actor.getSnapshot() as AnyMachineSnapshot);
     try {
       if (handler) handler(message, this.handlerView, this.io);
       else this.actor.send(message);
     } catch (error) {
       this.fail(error);
+    }
+    if (handling !== undefined) {
+      this.telemetry?.end(
+        handling,
+        this.actor.getSnapshot() as AnyMachineSnapshot,
+        this.failed ? this.failure : undefined,
+      );
     }
     if (this.failed) return { ok: false, failed: this.failure };
     this.counters.processed += 1;

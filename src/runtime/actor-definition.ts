@@ -1,3 +1,4 @@
+import type { Meter } from '@opentelemetry/api';
 import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
 import { ValidationError } from '../resilience/errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -37,6 +38,8 @@ export interface ActorIO {
    */
   journal(stream: string, type: string, data: unknown): void;
   readonly log: Logger;
+  /** Where an actor makes its own metrics (OpenTelemetry); they reach /metrics and OTLP with the runtime's. */
+  readonly meter: Meter;
 }
 
 /** The event a machine receives for a protocol message. */

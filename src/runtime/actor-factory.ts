@@ -34,6 +34,10 @@ export class ActorFactory implements ChildFactory<ActorStart> {
   get(id: string): ActorChild | undefined {
     return this.children.get(id);
   }
+
+  all(): ActorChild[] {
+    return [...this.children.values()];
+  }
 }
 
 /**

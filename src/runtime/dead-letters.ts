@@ -1,5 +1,7 @@
 import type { Logger } from '../telemetry/logger.ts';
+import { threadTelemetry } from '../telemetry/thread-telemetry.ts';
 import type { Envelope } from './envelope.ts';
+import { actorOf } from './wire.ts';
 
 export interface DeadLetter {
   id: string;
@@ -43,6 +45,7 @@ export class DeadLetterOffice implements DeadLetterSink {
 
   record(letter: DeadLetter): void {
     this.total += 1;
+    threadTelemetry().instruments.deadLetters.add(1, { 'foxtrot.actor.id': actorOf(letter.to) });
     this.byReason.set(letter.reason, (this.byReason.get(letter.reason) ?? 0) + 1);
     this.recentLetters.push(letter);
     if (this.recentLetters.length > this.capacity) this.recentLetters.shift();

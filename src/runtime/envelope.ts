@@ -31,6 +31,13 @@ export interface MessageMeta {
   tracestate?: string;
 }
 
+/**
+ * A message that begins a trace of its own instead of continuing the sender's (which it links to). `entry`: sampled
+ * by the node's sampler, every one by default: an order entering the node. `high-rate`: sampled at the high-rate
+ * ratio: market data and periodic housekeeping, so that they are traced now and then at little cost.
+ */
+export type TraceStart = 'entry' | 'high-rate';
+
 export interface EnvelopeOptions {
   correlationId?: string;
   /** When the envelope is made, ms since the epoch; a simulated clock sets it, otherwise now. */
@@ -38,6 +45,8 @@ export interface EnvelopeOptions {
   replyTo?: string;
   traceparent?: string;
   tracestate?: string;
+  /** Starts a new trace at this message (see TraceStart); only what it carries travels, not this flag. */
+  trace?: TraceStart;
 }
 
 export function createEnvelope<TType extends string, TPayload>(

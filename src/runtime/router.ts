@@ -107,6 +107,7 @@ export class Router {
   /** The link and sequence number of the envelope being handled, to name it if handling kills the thread. */
   private currentPeer: string | undefined;
   private currentSeq = 0;
+  private batchRemaining = 0;
 
   constructor(private readonly options: RouterOptions) {
     this.endpointKey = options.endpointKey;
@@ -366,6 +367,16 @@ export class Router {
     };
   }
 
+  /**
+   * Envelopes received and not yet handled: the rest of the batch being handled, the local queue, and batches
+   * waiting while this endpoint is paused.
+   */
+  backlog(): number {
+    let paused = 0;
+    for (const batch of this.paused) paused += batch.envelopes.length;
+    return this.batchRemaining + this.localQueue.length + paused;
+  }
+
   /** The link and sequence number of the envelope being handled, if any: it is the one to blame for a crash. */
   get current(): { peerKey: string; seq: number } | undefined {
     return this.currentPeer === undefined ? undefined : { peerKey: this.currentPeer, seq: this.currentSeq };
@@ -502,6 +513,7 @@ export class Router {
       }
       this.currentPeer = peerKey;
       this.currentSeq = seq;
+      this.batchRemaining = envelopes.length - i - 1;
       const blame = this.options.blame;
       if (blame !== undefined) {
         blame[1] = link.index;
@@ -514,6 +526,7 @@ export class Router {
       }
     }
     this.currentPeer = undefined;
+    this.batchRemaining = 0;
     this.scheduleCommit();
   }
 

@@ -1,3 +1,4 @@
+import { createNoopMeter } from '@opentelemetry/api';
 import { rootLogger } from '../telemetry/logger.ts';
 import type { ActorIO } from './actor-definition.ts';
 
@@ -9,6 +10,7 @@ export function silentIO(self: string): ActorIO {
   return {
     self,
     log: rootLogger(),
+    meter: createNoopMeter(),
     now: () => 0,
     tell: () => true,
     ask: () => new Promise<never>(() => undefined),

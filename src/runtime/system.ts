@@ -1,7 +1,10 @@
 import type { ChildSpec, Shutdown, SupervisorSpec } from '../../supervisors/child-spec.ts';
 import { describeExit, type ExitReason } from '../../supervisors/exit-reason.ts';
 import { Supervisor, type SupervisorEvent, validateSupervisorSpec } from '../../supervisors/index.ts';
-import { type Logger, rootLogger } from '../telemetry/logger.ts';
+import { isLogLevel, type Logger, rootLogger } from '../telemetry/logger.ts';
+import type { ThreadMetrics } from '../telemetry/metric-collection.ts';
+import { supervisionTelemetry } from '../telemetry/supervision-telemetry.ts';
+import { initThreadTelemetry, threadTelemetry } from '../telemetry/thread-telemetry.ts';
 import { ActorFactory, validateActorStarts } from './actor-factory.ts';
 import { type ActorRef, createActorRef } from './actor-ref.ts';
 import type { ActorStart } from './actor-start.ts';
@@ -86,10 +89,12 @@ export class ActorSystem {
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5000,
       ...(options.onInspection ? { onInspection: options.onInspection } : {}),
     });
+    const supervision = supervisionTelemetry(threadTelemetry());
     this.root = new Supervisor(spec, {
       factory: this.factory,
       onEvent: (event) => {
         this.logEvent(event);
+        supervision(event);
         options.onEvent?.(event);
       },
     });
@@ -109,6 +114,7 @@ export class ActorSystem {
   ): Promise<ActorSystem> {
     const normalized = validateSupervisorSpec(spec) as SupervisorSpec<ActorStart>;
     validateActorStarts(normalized.children);
+    await initThreadTelemetry();
     const system = new ActorSystem(normalized, options);
     try {
       await system.root.start();
@@ -146,6 +152,19 @@ export class ActorSystem {
   /** The actor's current state as it would be saved: machine snapshot, pending timers, endpoint progress. */
   snapshot(id: string): Promise<StoredActorState> {
     return this.child(id).snapshot();
+  }
+
+  /** The metrics of this thread and of every running actor worker, for /metrics (see ThreadsMetricProducer). */
+  async collectMetrics(): Promise<ThreadMetrics[]> {
+    const workers = await Promise.all(this.factory.all().map((child) => child.collectMetrics()));
+    const main = await threadTelemetry().collectMetrics();
+    return [main, ...workers.filter((metrics): metrics is ThreadMetrics => metrics !== undefined)];
+  }
+
+  /** Sets one actor's log level while it runs. */
+  setLogLevel(id: string, level: string): Promise<void> {
+    if (!isLogLevel(level)) return Promise.reject(new Error(`unknown log level '${level}'`));
+    return this.child(id).setLogLevel(level);
   }
 
   private child(id: string) {

@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ActorCell } from '../../src/runtime/actor-cell.ts';
 import type { ActorIO } from '../../src/runtime/actor-definition.ts';
 import { createEnvelope } from '../../src/runtime/envelope.ts';
-import { rootLogger } from '../../src/telemetry/logger.ts';
+import { silentIO } from '../../src/runtime/silent-io.ts';
 import { counterActor } from '../fixtures/counter.ts';
 
 /** The effects of a cell under test: replies are captured, nothing else leaves. */
 function testIO(replies: unknown[]): ActorIO {
   return {
-    self: 'c',
-    log: rootLogger(),
+    ...silentIO('c'),
     now: Date.now,
     tell: () => true,
     ask: () => Promise.reject(new Error('no asks in this test')),

@@ -4,15 +4,14 @@ import { marketDataActor } from '../../actors/market-data/worker.ts';
 import { ActorCell } from '../../src/runtime/actor-cell.ts';
 import type { ActorIO } from '../../src/runtime/actor-definition.ts';
 import { createEnvelope } from '../../src/runtime/envelope.ts';
-import { rootLogger } from '../../src/telemetry/logger.ts';
+import { silentIO } from '../../src/runtime/silent-io.ts';
 
 /** Market data in a cell of this thread, its sends captured; every receiver has room. */
 function marketData(input: MarketDataInput = {}) {
   const sent: Array<{ to: string; type: string; payload: unknown }> = [];
   const replies: unknown[] = [];
   const io: ActorIO = {
-    self: 'md',
-    log: rootLogger(),
+    ...silentIO('md'),
     now: Date.now,
     tell: (to, type, payload) => {
       sent.push({ to, type, payload });

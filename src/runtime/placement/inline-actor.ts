@@ -1,7 +1,10 @@
 import type { ChildHandle } from '../../../supervisors/child-handle.ts';
 import type { ExitReason } from '../../../supervisors/exit-reason.ts';
 import { ChildStartError } from '../../resilience/errors.ts';
-import { actorLogger } from '../../telemetry/logger.ts';
+import { ActorTelemetry } from '../../telemetry/actor-telemetry.ts';
+import { actorLogger, type LogLevel, setActorLogLevel } from '../../telemetry/logger.ts';
+import { threadTelemetry } from '../../telemetry/thread-telemetry.ts';
+import { carrierOf } from '../../telemetry/trace-context.ts';
 import { ActorCell, type ActorView, type PersistedActorState } from '../actor-cell.ts';
 import type { ActorDefinition } from '../actor-definition.ts';
 import { createActorIO } from '../actor-io.ts';
@@ -72,21 +75,32 @@ export class InlineActor implements ChildHandle, LocalTarget {
     try {
       this.definition ??= await loadDefinition(this.source);
       const restored = persist ? await this.ctx.snapshots.load(this.id) : undefined;
+      const definition = this.definition;
+      const thread = threadTelemetry();
+      const telemetry = new ActorTelemetry(thread, this.id, definition.kind, () => this.held.length);
       const io = createActorIO(
         this.ctx.mainRouter,
         this.id,
-        actorLogger(this.id, this.definition.kind),
+        actorLogger(this.id, definition.kind),
         (entry) => this.journal.push(entry),
+        { telemetry, meter: thread.meter },
       );
-      const cell = new ActorCell(this.definition, {
+      const cell = new ActorCell(definition, {
         id: this.id,
         io,
+        telemetry,
         ...(this.start_.input === undefined ? {} : { input: this.start_.input }),
         ...(restored ? { restored } : {}),
         ...(this.start_.inspect && this.ctx.onInspection ? { onInspection: this.ctx.onInspection } : {}),
       });
       cell.onChange = () => this.ctx.mainRouter.scheduleCommit();
-      cell.onFailure = (error) => queueMicrotask(() => this.exited(cell, failure('machine-error', error)));
+      cell.onFailure = (error) =>
+        queueMicrotask(() => {
+          const failedSpan = telemetry.failedSpan;
+          const reason = failure('machine-error', error);
+          const traceparent = failedSpan ? carrierOf(failedSpan).traceparent : undefined;
+          this.exited(cell, traceparent && reason.type === 'failure' ? { ...reason, traceparent } : reason);
+        });
       cell.onDone = (output) =>
         queueMicrotask(() => {
           // A finished machine starts afresh if it is started again, as an OTP child's init would.
@@ -128,6 +142,15 @@ export class InlineActor implements ChildHandle, LocalTarget {
     if (this.cell === undefined) throw new Error(`actor '${this.id}' is not running`);
     const view = this.cell.view();
     return { ...view, context: toCloneable(view.context), mailbox: { held: this.held.length } };
+  }
+
+  /** An inline actor's metrics are its thread's, collected with the main thread's. */
+  async collectMetrics(): Promise<undefined> {
+    return undefined;
+  }
+
+  async setLogLevel(level: LogLevel): Promise<void> {
+    if (!setActorLogLevel(this.id, level)) throw new Error(`actor '${this.id}' is not running`);
   }
 
   async ping(): Promise<number> {

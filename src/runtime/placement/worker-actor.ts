@@ -4,6 +4,8 @@ import type { ChildHandle } from '../../../supervisors/child-handle.ts';
 import type { Shutdown } from '../../../supervisors/child-spec.ts';
 import type { ExitReason } from '../../../supervisors/exit-reason.ts';
 import { ChildStartError } from '../../resilience/errors.ts';
+import type { LogLevel } from '../../telemetry/logger.ts';
+import type { ThreadMetrics } from '../../telemetry/metric-collection.ts';
 import { type ResolvedSource, resolveSource, siblingModule } from '../actor-source.ts';
 import type { ActorStart } from '../actor-start.ts';
 import { incarnationId } from '../ids.ts';
@@ -192,11 +194,26 @@ export class WorkerActor implements ChildHandle {
     return this.control((control) => control.snapshot());
   }
 
+  /** The worker's metrics: undefined when it is not running (restarting, stopped), as a scrape then has none. */
+  collectMetrics(): Promise<ThreadMetrics | undefined> {
+    if (this.phase !== 'running') return Promise.resolve(undefined);
+    return this.control((control) => control.collectMetrics()).catch(() => undefined);
+  }
+
+  setLogLevel(level: LogLevel): Promise<void> {
+    return this.control((control) => control.setLogLevel(level));
+  }
+
   private spawn(): Spawned {
     const { port1, port2 } = new MessageChannel();
     const worker = spawnWorker(hostEntry, {
       name: this.id,
-      workerData: { eventsPort: port2, heartbeatMs: this.ctx.heartbeatMs, preload: this.source },
+      workerData: {
+        eventsPort: port2,
+        heartbeatMs: this.ctx.heartbeatMs,
+        preload: this.source,
+        actorId: this.id,
+      },
       transferList: [port2],
       ...(this.start_.resourceLimits ? { resourceLimits: this.start_.resourceLimits } : {}),
     });
@@ -271,7 +288,16 @@ export class WorkerActor implements ChildHandle {
         return;
       case 'failure':
         if (event.poison) this.poison = [...this.poison, event.poison].slice(-MAX_POISON);
-        this.fail(spawned, { type: 'failure', kind: 'machine-error', error: event.error }, true);
+        this.fail(
+          spawned,
+          {
+            type: 'failure',
+            kind: 'machine-error',
+            error: event.error,
+            ...(event.traceparent ? { traceparent: event.traceparent } : {}),
+          },
+          true,
+        );
         return;
       case 'link':
         spawned.links.set(event.index, { name: event.name, peerKey: event.peerKey });

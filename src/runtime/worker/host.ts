@@ -1,7 +1,11 @@
+import { performance } from 'node:perf_hooks';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { expose } from 'comlink';
 import { serializeError } from '../../resilience/errors.ts';
-import { actorLogger, rootLogger } from '../../telemetry/logger.ts';
+import { ActorTelemetry } from '../../telemetry/actor-telemetry.ts';
+import { actorLogger, isLogLevel, rootLogger, setActorLogLevel } from '../../telemetry/logger.ts';
+import { initThreadTelemetry, threadTelemetry } from '../../telemetry/thread-telemetry.ts';
+import { carrierOf } from '../../telemetry/trace-context.ts';
 import { ActorCell } from '../actor-cell.ts';
 import type { ActorIO } from '../actor-definition.ts';
 import { createActorIO } from '../actor-io.ts';
@@ -33,6 +37,8 @@ interface HostData {
   heartbeatMs: number;
   /** The definition to import before start is called, so that a standby worker starts its actor at once. */
   preload?: { module: string; export: string };
+  /** The actor this worker is for: its telemetry (and tracing, when on) is loaded as the worker boots. */
+  actorId: string;
 }
 
 const data = workerData as HostData;
@@ -43,6 +49,7 @@ setInterval(() => report({ t: 'heartbeat' }), data.heartbeatMs);
 report({ t: 'heartbeat' });
 
 const preloaded = data.preload ? loadDefinition(data.preload) : undefined;
+const telemetryReady = initThreadTelemetry(data.actorId);
 // A preload that fails is reported by start(), which loads again and rejects with the error.
 preloaded?.catch(() => undefined);
 
@@ -99,6 +106,7 @@ const control: WorkerControl = {
     const definition = await (sameSource && preloaded ? preloaded : loadDefinition(init.source));
     const writer = init.persist && init.store ? await loadWriter(init.store) : undefined;
     const log = actorLogger(init.actorId, definition.kind);
+    const telemetry = await telemetryReady;
     endpointKey = init.endpointKey;
     const activeRouter: Router = new Router({
       endpointKey: init.endpointKey,
@@ -120,12 +128,31 @@ const control: WorkerControl = {
       onLinkAttached: (index, name, peerKey) => report({ t: 'link', index, name, peerKey }),
       writeAhead: writer !== undefined,
     });
+    const actorTelemetry = new ActorTelemetry(telemetry, init.actorId, definition.kind, () =>
+      activeRouter.backlog(),
+    );
+    telemetry.meter
+      .createObservableGauge('foxtrot.mailbox.depth', {
+        description: 'Messages received by an actor and not yet handled',
+      })
+      .addCallback((result) =>
+        result.observe(activeRouter.backlog(), {
+          'foxtrot.actor.id': init.actorId,
+          'foxtrot.actor.kind': definition.kind,
+        }),
+      );
     let journal: JournalEntry[] = [];
     let muted = false;
     const io = muteable(
-      createActorIO(activeRouter, init.actorId, log, (entry) => {
-        if (init.persist) journal.push(entry);
-      }),
+      createActorIO(
+        activeRouter,
+        init.actorId,
+        log,
+        (entry) => {
+          if (init.persist) journal.push(entry);
+        },
+        { telemetry: actorTelemetry, meter: telemetry.meter },
+      ),
       () => muted,
     );
     const every = definition.replayable && writer !== undefined ? init.snapshotEvery : undefined;
@@ -150,11 +177,24 @@ const control: WorkerControl = {
       mute: (on: boolean) => {
         muted = on;
       },
+      telemetry: actorTelemetry,
     });
     activeCell.onFailure = (error) => {
       activeRouter.halt();
       const poison = activeRouter.current;
-      report({ t: 'failure', error: serializeError(error), ...(poison ? { poison } : {}) });
+      // The failed message's span (error status) ends once the failing delivery returns, and is exported before
+      // the supervisor terminates this thread.
+      void Promise.resolve()
+        .then(() => telemetry.flush(300))
+        .then(() => {
+          const failedSpan = actorTelemetry.failedSpan;
+          report({
+            t: 'failure',
+            error: serializeError(error),
+            ...(poison ? { poison } : {}),
+            ...(failedSpan ? carrierOf(failedSpan) : {}),
+          });
+        });
     };
     activeCell.onChange = () => activeRouter.scheduleCommit();
     activeCell.onDone = (output) => {
@@ -174,6 +214,7 @@ const control: WorkerControl = {
     let savedStamp = -1;
     let heldLastTime = false;
     activeRouter.onCommit(() => {
+      const covered = actorTelemetry.takeTurnSpans();
       if (pendingDeadLetters.length > 0) {
         report({ t: 'dead-letters', letters: pendingDeadLetters });
         pendingDeadLetters = [];
@@ -206,6 +247,7 @@ const control: WorkerControl = {
             snapshotAt = Date.now();
           } else machine = undefined;
         }
+        const committedAt = performance.now();
         writer.commit(init.actorId, {
           ...(machine
             ? { machine: { machine: encodeMachine(machine.machine), timers: machine.timers } }
@@ -217,6 +259,14 @@ const control: WorkerControl = {
           },
           journal,
           ...(every === undefined ? {} : { inputs, keepInputs: every.keepMessages ?? 0 }),
+        });
+        const entries = journal.length + inputs.length;
+        const attributes = { 'foxtrot.actor.id': init.actorId, 'foxtrot.actor.kind': definition.kind };
+        telemetry.instruments.journalCommitMs.record(performance.now() - committedAt, attributes);
+        telemetry.instruments.journalBatch.record(entries, attributes);
+        actorTelemetry.persisted(covered, committedAt, {
+          'foxtrot.journal.entries': journal.length,
+          'foxtrot.snapshot': machine !== undefined,
         });
         journal = [];
         return;
@@ -250,6 +300,16 @@ const control: WorkerControl = {
     if (cell === undefined || router === undefined) return;
     router.commitAndHalt();
     cell.stop();
+    await threadTelemetry().flush();
+  },
+
+  async collectMetrics() {
+    return threadTelemetry().collectMetrics();
+  },
+
+  async setLogLevel(level) {
+    if (!isLogLevel(level)) throw new Error(`unknown log level '${String(level)}'`);
+    setActorLogLevel(requireStarted().cell.id, level);
   },
 
   async snapshot() {

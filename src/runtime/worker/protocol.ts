@@ -2,6 +2,8 @@ import type { MessagePort } from 'node:worker_threads';
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { SerializedError } from '../../resilience/errors.ts';
+import type { LogLevel } from '../../telemetry/logger.ts';
+import type { ThreadMetrics } from '../../telemetry/metric-collection.ts';
 import type { ActorView, PersistedActorState } from '../actor-cell.ts';
 import type { SnapshotInterval } from '../actor-start.ts';
 import type { DeadLetter } from '../dead-letters.ts';
@@ -65,6 +67,9 @@ export interface WorkerControl {
   snapshot(): Promise<StoredActorState>;
   inspect(): Promise<WorkerView>;
   ping(): Promise<number>;
+  /** The worker's metrics as they stand (for the admin endpoint's /metrics). */
+  collectMetrics(): Promise<ThreadMetrics>;
+  setLogLevel(level: LogLevel): Promise<void>;
   /** Makes the worker fail on purpose (chaos and fault tests). */
   injectFault(fault: InjectedFault): Promise<void>;
   attachLink(name: string, port: MessagePort, peerKey: string, actorIds: string[]): void;
@@ -81,7 +86,14 @@ export type WorkerEvent =
   | { t: 'resolve'; to: string }
   | { t: 'state'; state: StoredActorState }
   | { t: 'progress'; progress: EndpointProgress }
-  | { t: 'failure'; error: SerializedError; poison?: { peerKey: string; seq: number } }
+  | {
+      t: 'failure';
+      error: SerializedError;
+      poison?: { peerKey: string; seq: number };
+      /** The span of the message whose handling failed. */
+      traceparent?: string;
+      tracestate?: string;
+    }
   | { t: 'done'; output: unknown }
   | { t: 'link'; index: number; name: string; peerKey: string }
   | { t: 'dead-letters'; letters: DeadLetter[] }
@@ -139,6 +151,8 @@ const WorkerEventSchema = Type.Union([
     t: Type.Literal('failure'),
     error: SerializedErrorSchema,
     poison: Type.Optional(Type.Object({ peerKey: Type.String(), seq: Type.Integer({ minimum: 1 }) })),
+    traceparent: Type.Optional(Type.String()),
+    tracestate: Type.Optional(Type.String()),
   }),
   Type.Object({ t: Type.Literal('done'), output: Type.Unknown() }),
   Type.Object({

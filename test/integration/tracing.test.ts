@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { counterProtocol } from '../fixtures/counter.ts';
+import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.ts';
+import { counter, startSystem, type TestSystem, waitFor } from '../support/system.ts';
+import { tempDir } from '../support/temp-dir.ts';
+
+const CONSUMER = 5;
+const PRODUCER = 4;
+const ERROR = 2;
+
+/*
+ * Tracing through real worker threads, each with its own OpenTelemetry SDK exporting over OTLP/HTTP to a receiver
+ * on loopback. The environment is set before the first actor starts: every thread reads it when it boots.
+ */
+describe('tracing across worker threads', () => {
+  let receiver: OtlpReceiver;
+  let test: TestSystem;
+  const logs = tempDir('trace-logs');
+  const logFile = join(logs.path, 'foxtrot.log');
+
+  beforeAll(async () => {
+    receiver = await OtlpReceiver.start();
+    process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.endpoint;
+    process.env.OTEL_BSP_SCHEDULE_DELAY = '50';
+    process.env.OTEL_SERVICE_NAME = 'foxtrot-test';
+    process.env.FOXTROT_LOG_DESTINATION = logFile;
+    process.env.FOXTROT_LOG_LEVEL = 'info';
+    test = await startSystem(['a', 'b', 'c', 'd'].map((id) => ({ id, start: counter() })));
+  }, 30_000);
+
+  afterAll(async () => {
+    await test.system.stop();
+    await receiver.close();
+    logs.remove();
+    for (const name of [
+      'OTEL_EXPORTER_OTLP_ENDPOINT',
+      'OTEL_BSP_SCHEDULE_DELAY',
+      'OTEL_SERVICE_NAME',
+      'FOXTROT_LOG_DESTINATION',
+      'FOXTROT_LOG_LEVEL',
+    ]) {
+      delete process.env[name];
+    }
+  });
+
+  const consumerOf = (spans: ReceivedSpan[], actor: string, type: string) =>
+    spans.find(
+      (span) =>
+        span.kind === CONSUMER &&
+        span.attributes['foxtrot.actor.id'] === actor &&
+        span.attributes['foxtrot.message.type'] === type,
+    );
+
+  it('makes one trace of a message passed through four threads, each hop a child of the one before', async () => {
+    test.system.ref('a', counterProtocol).tell('pass', { route: ['b', 'c', 'd'] });
+    const last = await waitFor(() => consumerOf(receiver.spans, 'd', 'pass'), 10_000, "d's span");
+    // Each thread exports on its own schedule: wait for all four hops of this trace.
+    const handled = await waitFor(
+      () => {
+        const hops = ['a', 'b', 'c', 'd'].map((actor) =>
+          consumerOf(receiver.trace(last.traceId), actor, 'pass'),
+        );
+        return hops.every((span) => span !== undefined) ? hops : undefined;
+      },
+      10_000,
+      'every hop',
+    );
+    const spans = receiver.trace(last.traceId);
+    expect(new Set(handled.map((span) => span?.resource['thread.name']))).toEqual(
+      new Set(['a', 'b', 'c', 'd']),
+    );
+
+    // a's span is the root (the main thread's tell carried no context); every other hop hangs off a PRODUCER span
+    // of the hop before, made in that actor's thread.
+    const byId = new Map(spans.map((span) => [span.spanId, span]));
+    expect(handled[0]?.parentSpanId).toBe('');
+    for (let hop = 1; hop < handled.length; hop += 1) {
+      const producer = byId.get(handled[hop]?.parentSpanId ?? '');
+      expect(producer?.kind).toBe(PRODUCER);
+      expect(producer?.attributes['messaging.destination.name']).toBe(['a', 'b', 'c', 'd'][hop]);
+      expect(producer?.parentSpanId).toBe(handled[hop - 1]?.spanId);
+      expect(producer?.resource['thread.name']).toBe(['a', 'b', 'c', 'd'][hop - 1]);
+    }
+    for (const span of spans) {
+      if (span.parentSpanId !== '') expect(byId.has(span.parentSpanId)).toBe(true);
+    }
+    const d = handled[3] as ReceivedSpan;
+    expect(d.attributes).toMatchObject({
+      'messaging.system': 'foxtrot',
+      'messaging.operation.name': 'process',
+      'messaging.destination.name': 'd',
+      'foxtrot.actor.kind': 'counter',
+      'foxtrot.actor.state.before': 'idle',
+      'foxtrot.actor.state.after': 'idle',
+      'foxtrot.actor.context.changed': ['count'],
+      'foxtrot.message.payload': '{"route":[]}',
+    });
+    expect(typeof d.attributes['messaging.message.id']).toBe('string');
+    expect(typeof d.attributes['foxtrot.mailbox.depth']).toBe('number');
+    expect(d.resource['service.name']).toBe('foxtrot-test');
+  });
+
+  it('records state changes: the state value before and after a transition', async () => {
+    test.system.ref('b', counterProtocol).tell('arm', { ms: 60_000 });
+    const span = await waitFor(() => consumerOf(receiver.spans, 'b', 'arm'), 10_000, "b's arm span");
+    expect(span.attributes['foxtrot.actor.state.before']).toBe('idle');
+    expect(span.attributes['foxtrot.actor.state.after']).toBe('armed');
+    expect(span.attributes['foxtrot.actor.context.changed']).toEqual(['armedMs']);
+  });
+
+  it('gives a failing message error status, and the restart joins its trace', async () => {
+    test.system.ref('c', counterProtocol).tell('crash', {});
+    const failed = await waitFor(() => consumerOf(receiver.spans, 'c', 'crash'), 10_000, 'the crash span');
+    expect(failed.status.code).toBe(ERROR);
+    expect(failed.status.message).toContain('counter crashed on purpose');
+    expect(failed.events.some((event) => event.name === 'exception')).toBe(true);
+    const supervision = await waitFor(
+      () =>
+        receiver
+          .trace(failed.traceId)
+          .find((span) => span.name === 'supervise c' && span.events.some((e) => e.name === 'restarted')),
+      10_000,
+      'the restart span',
+    );
+    expect(supervision.parentSpanId).toBe(failed.spanId);
+    expect(supervision.resource['thread.name']).toBe('main');
+    expect(supervision.events.map((event) => event.name)).toEqual([
+      'failure detected',
+      'restarting',
+      'restarted',
+    ]);
+  });
+
+  it('handles a malformed traceparent as a new root trace and counts it', async () => {
+    test.system.ref('d', counterProtocol).tell('inc', { by: 1 }, { traceparent: 'not-a-traceparent' });
+    const span = await waitFor(() => consumerOf(receiver.spans, 'd', 'inc'), 10_000, "d's inc span");
+    expect(span.parentSpanId).toBe('');
+    expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
+    const threads = await test.system.collectMetrics();
+    const malformed = threads
+      .flatMap((thread) => thread.scopeMetrics.flatMap((scope) => scope.metrics))
+      .find((metric) => metric.descriptor.name === 'foxtrot.trace.malformed_traceparent');
+    expect(malformed?.dataPoints.map((point) => point.value)).toEqual([1]);
+    expect(await test.system.ref('d', counterProtocol).ask('get', {})).toMatchObject({ count: 2 });
+  });
+
+  it("puts the trace and span ids of the message being handled on an actor's log lines", async () => {
+    test.system.ref('a', counterProtocol).tell('note', { stream: 'x', n: 1 });
+    const span = await waitFor(() => consumerOf(receiver.spans, 'a', 'note'), 10_000, "a's note span");
+    const lines = readFileSync(logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"noted"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ actor: 'a', kind: 'counter', trace_id: span.traceId, span_id: span.spanId }),
+    );
+  });
+});
