@@ -21,7 +21,12 @@ interface Slot {
    */
   backlog: MarketData[];
   dropped: number;
+  /** The venue time of the tick being handed to the strategy: orders it makes meanwhile measure from it. */
+  tickTs: number | undefined;
 }
+
+/** A tick older than this is replayed history, not live: it says nothing of the node's latency. */
+const LIVE_TICK_MS = 60_000;
 
 /** Enough for seconds of ticks while a strategy module loads; beyond it the oldest go (they are stale by then). */
 const MAX_BACKLOG = 10_000;
@@ -42,7 +47,9 @@ function deliver(session: StrategySession, message: MarketData, views: HostViews
 const marketData: FastHandler<typeof strategyHostMachine> = (message, actor, io) => {
   const slot = slots.get(io) as Slot;
   if (slot.session?.started) {
+    slot.tickTs = (message.payload as { ts?: number }).ts;
     deliver(slot.session, message, actor.snapshot.context);
+    slot.tickTs = undefined;
     return;
   }
   rememberRecent(slot.backlog, { type: message.type, payload: message.payload }, MAX_BACKLOG, () => {
@@ -71,10 +78,19 @@ export const strategyHostActor = defineActor({
   machine: strategyHostMachine,
   handlers: { quote: marketData, trade: marketData, bar: marketData },
   effects: (io) => {
-    const slot: Slot = { session: undefined, backlog: [], dropped: 0 };
+    const slot: Slot = { session: undefined, backlog: [], dropped: 0, tickTs: undefined };
     slots.set(io, slot);
+    const tickToOrder = io.meter.createHistogram('foxtrot.tick_to_order.duration', {
+      description: "From a tick's venue time to the order a strategy made on it leaving the strategy host",
+      unit: 'ms',
+      advice: { explicitBucketBoundaries: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 1000] },
+    });
     const ports: ContextPorts = {
       tell: (to, type, payload, options) => {
+        if (type === 'submit' && slot.tickTs !== undefined) {
+          const elapsed = io.now() - slot.tickTs;
+          if (elapsed >= 0 && elapsed < LIVE_TICK_MS) tickToOrder.record(elapsed, { strategy: io.self });
+        }
         io.tell(to, type, payload, options);
       },
       now: () => io.now(),

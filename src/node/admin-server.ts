@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type InjectedFault, isInjectedFault } from '../runtime/worker/fault-injection.ts';
-import type { Logger } from '../telemetry/logger.ts';
+import { isLogLevel, LOG_LEVELS, type Logger, type LogLevel } from '../telemetry/logger.ts';
 
 /** What the admin endpoint can ask of the node. */
 export interface AdminBackend {
@@ -12,6 +12,9 @@ export interface AdminBackend {
   setTradingState(state: string, reason: string): Promise<void>;
   injectFault(actor: string, fault: InjectedFault): Promise<void>;
   setChaos(enabled: boolean): void;
+  /** Writes the Prometheus exposition of every thread's metrics. */
+  serveMetrics(request: IncomingMessage, response: ServerResponse): void;
+  setLogLevel(actor: string, level: string): Promise<void>;
 }
 
 const TRADING_STATES = new Set(['ACTIVE', 'REDUCING', 'HALTED']);
@@ -73,6 +76,17 @@ export function parseFaultBody(text: string): { actor: string; fault: InjectedFa
   return { actor, fault };
 }
 
+/** Reads `{"level": "debug"}`. */
+export function parseLogLevelBody(text: string): { level: LogLevel } {
+  const { level } = jsonObject(text);
+  if (!isLogLevel(level)) {
+    throw new Error(`level: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`);
+  }
+  return { level };
+}
+
+const LOG_LEVEL_PATH = /^\/actors\/([^/]+)\/log-level$/;
+
 /** Reads `{"enabled": true | false}`. */
 export function parseChaosBody(text: string): { enabled: boolean } {
   const { enabled } = jsonObject(text);
@@ -121,6 +135,19 @@ async function route(
       return;
     }
     send(response, 200, { injected: parsed });
+  } else if (method === 'GET' && path === '/metrics') {
+    backend.serveMetrics(request, response);
+  } else if ((method === 'PUT' || method === 'POST') && LOG_LEVEL_PATH.test(path)) {
+    const actor = decodeURIComponent(LOG_LEVEL_PATH.exec(path)?.[1] ?? '');
+    let parsed: { level: LogLevel };
+    try {
+      parsed = parseLogLevelBody(await readBody(request));
+      await backend.setLogLevel(actor, parsed.level);
+    } catch (error) {
+      send(response, 400, { error: (error as Error).message });
+      return;
+    }
+    send(response, 200, { actor, level: parsed.level });
   } else if (method === 'POST' && path === '/chaos') {
     let parsed: { enabled: boolean };
     try {
@@ -141,6 +168,8 @@ async function route(
         'GET /invariants',
         'POST /trading-state',
         'POST /faults',
+        'GET /metrics',
+        'PUT /actors/:id/log-level',
         'POST /chaos',
       ],
     });

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DURABILITY_MODES } from '../persistence/store.ts';
+import { LOG_LEVELS } from '../telemetry/logger.ts';
 
 /** `foxtrot run`'s flags, each also read from an environment variable (the flag wins). */
 export interface RunOptions {
@@ -11,9 +12,21 @@ export interface RunOptions {
   log?: string;
   adminPort?: number;
   chaos?: boolean;
+  otlpEndpoint?: string;
 }
 
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+function httpUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidArgumentError(`--otlp-endpoint expects an http(s) URL, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(`--otlp-endpoint expects an http(s) URL, got '${raw}'`);
+  }
+  return raw;
+}
 
 function number(flag: string, check: (value: number) => boolean, expected: string) {
   return (raw: string): number => {
@@ -39,6 +52,9 @@ export function overridesOf(options: RunOptions): Record<string, unknown> {
     ...(Object.keys(log).length > 0 ? { log } : {}),
     ...(options.adminPort === undefined ? {} : { admin: { port: options.adminPort } }),
     ...(options.chaos ? { chaos: { enabled: true } } : {}),
+    ...(options.otlpEndpoint === undefined
+      ? {}
+      : { telemetry: { tracing: { endpoint: options.otlpEndpoint } } }),
   };
 }
 
@@ -89,7 +105,9 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
         .env('FOXTROT_DURATION')
         .argParser(number('--duration', (v) => v > 0, 'a positive number of seconds')),
     )
-    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).env('FOXTROT_LOG_LEVEL'))
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).env('FOXTROT_LOG_LEVEL'),
+    )
     .addOption(
       new Option('--log <destination>', 'where JSON logs go: file (<data>/foxtrot.log), stdout or stderr')
         .choices(['file', 'stdout', 'stderr'])
@@ -106,6 +124,12 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
       new Option('--chaos', 'crash a random actor every few seconds and make the venue misbehave').env(
         'FOXTROT_CHAOS',
       ),
+    )
+    .addOption(
+      new Option(
+        '--otlp-endpoint <url>',
+        'export traces and metrics over OTLP/HTTP to this collector (OTEL_EXPORTER_OTLP_ENDPOINT wins)',
+      ).argParser(httpUrl),
     )
     .action(async (options: RunOptions) => setExitCode(await handlers.run(options)));
 

@@ -7,6 +7,8 @@ import { InstrumentSpecSchema } from '../domain/instrument.ts';
 import { DecimalText } from '../domain/schemas.ts';
 import { ValidationError } from '../resilience/errors.ts';
 import { INJECTED_FAULTS } from '../runtime/worker/fault-injection.ts';
+import { LOG_LEVELS } from '../telemetry/logger.ts';
+import { DEFAULT_TELEMETRY, TelemetryConfigSchema } from '../telemetry/settings.ts';
 
 const strict = { additionalProperties: false } as const;
 const Rate = Type.Number({ minimum: 0, maximum: 1 });
@@ -57,9 +59,7 @@ export const NodeConfigSchema = Type.Object(
     ),
     log: Type.Object(
       {
-        level: Type.Union(
-          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
-        ),
+        level: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l))),
         /** `file` writes `<dataDir>/foxtrot.log`; `stdout` or `stderr` write there. */
         destination: Type.Union([Type.Literal('file'), Type.Literal('stdout'), Type.Literal('stderr')]),
       },
@@ -114,6 +114,8 @@ export const NodeConfigSchema = Type.Object(
       strict,
     ),
     strategies: Type.Array(StrategyConfigSchema),
+    /** Tracing and metrics (OTEL_* variables override these, see the README). */
+    telemetry: TelemetryConfigSchema,
     chaos: Type.Object(
       {
         enabled: Type.Boolean(),
@@ -208,6 +210,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
       params: { instrumentId: 'ETHUSDT.SIM', barIntervalMs: 1000, fast: 5, slow: 20, size: '1.000' },
     },
   ],
+  telemetry: DEFAULT_TELEMETRY,
   chaos: {
     enabled: false,
     everyMs: 3000,

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { executionProtocol } from '../../actors/execution/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import type { Order } from '../domain/order.ts';
@@ -6,6 +7,7 @@ import { LmdbSnapshotStore } from '../persistence/lmdb-snapshot-store.ts';
 import type { FoxtrotStore } from '../persistence/store.ts';
 import { withTimeout } from '../runtime/timeout.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { createPrometheusEndpoint, type PrometheusEndpoint } from '../telemetry/prometheus-endpoint.ts';
 import type { AdminBackend } from './admin-server.ts';
 import { ChaosMonkey } from './chaos.ts';
 import type { NodeConfig } from './config.ts';
@@ -27,6 +29,7 @@ export class FoxtrotNode implements AdminBackend {
   private readonly sampler: StatusSampler;
   private stopping: Promise<void> | undefined;
   private chaos: ChaosMonkey | undefined;
+  private readonly prometheus: PrometheusEndpoint;
 
   private constructor(
     readonly system: ActorSystem,
@@ -37,6 +40,19 @@ export class FoxtrotNode implements AdminBackend {
     this.actorIds = actorIds(config);
     const quoteOf = new Map(config.venue.instruments.map((spec) => [spec.id, spec.quoteCurrency]));
     this.sampler = new StatusSampler(system, startedAt, (id) => quoteOf.get(id));
+    this.prometheus = createPrometheusEndpoint(config.telemetry.serviceName, () => system.collectMetrics());
+  }
+
+  /** GET /metrics: every thread's metrics, in the Prometheus text format. */
+  serveMetrics(request: IncomingMessage, response: ServerResponse): void {
+    this.prometheus.handle(request, response);
+  }
+
+  async setLogLevel(actor: string, level: string): Promise<void> {
+    if (!this.actorIds.includes(actor)) {
+      throw new Error(`no actor '${actor}' in this node (actors: ${this.actorIds.join(', ')})`);
+    }
+    await this.system.setLogLevel(actor, level);
   }
 
   /**
@@ -153,6 +169,7 @@ export class FoxtrotNode implements AdminBackend {
       this.log.warn({ err: error }, 'could not halt trading and cancel orders before stopping');
     }
     await this.system.stop(Math.max(500, Math.floor(this.config.node.shutdownTimeoutMs / 4)));
+    await this.prometheus.shutdown();
   }
 
   private async cancelOpenOrders(): Promise<void> {

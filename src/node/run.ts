@@ -5,6 +5,7 @@ import { savedActorIds } from '../persistence/actor-states.ts';
 import { checkIntegrity } from '../persistence/integrity.ts';
 import { FoxtrotStore } from '../persistence/store.ts';
 import { rootLogger } from '../telemetry/logger.ts';
+import { resolveTelemetry, TELEMETRY_ENV } from '../telemetry/settings.ts';
 import { startAdminServer } from './admin-server.ts';
 import { overridesOf, type RunOptions } from './cli.ts';
 import { loadConfig, type NodeConfig } from './config.ts';
@@ -12,6 +13,16 @@ import { FoxtrotNode } from './node.ts';
 import { formatStatus } from './status.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * Hands the telemetry config to every thread through the environment, which workers inherit, after checking it
+ * with the OTEL_* variables laid over it: a wrong variable stops the node before anything starts.
+ */
+function routeTelemetry(config: NodeConfig): void {
+  resolveTelemetry(config.telemetry);
+  process.env[TELEMETRY_ENV] = JSON.stringify(config.telemetry);
+  process.env.FOXTROT_NODE = config.telemetry.serviceName;
+}
 
 /** Points every thread's logger at the configured place; workers inherit the environment when they start. */
 function routeLogs(config: NodeConfig): string {
@@ -47,6 +58,7 @@ export async function runNode(options: RunOptions): Promise<number> {
   let config: NodeConfig;
   try {
     config = loadConfig(options.config, overridesOf(options));
+    routeTelemetry(config);
   } catch (error) {
     say((error as Error).message);
     return 2;
@@ -112,7 +124,9 @@ async function runOnStore(config: NodeConfig, store: FoxtrotStore): Promise<numb
     try {
       const started = await startAdminServer(node, config.admin.host, config.admin.port, log);
       admin = started.server;
-      say(`admin endpoint: ${started.url} (/health, /actors, /status, /invariants, POST /trading-state)`);
+      say(
+        `admin endpoint: ${started.url} (/health, /actors, /status, /invariants, /metrics, POST /trading-state)`,
+      );
     } catch (error) {
       say(
         `the admin endpoint could not start on ${config.admin.host}:${config.admin.port}: ${(error as Error).message}`,

@@ -32,6 +32,8 @@ export type AdminBody = Status & {
 };
 
 export interface Running {
+  /** A GET whose answer is text (the Prometheus /metrics). */
+  text(path: string): Promise<{ code: number; type: string; body: string }>;
   child: ChildProcess;
   stderr: () => string;
   exited: Promise<{ code: number | null; at: number }>;
@@ -49,10 +51,11 @@ export async function freePort(): Promise<number> {
 export async function startNode(
   args: string[],
   data = mkdtempSync(join(tmpdir(), 'foxtrot-node-')),
+  env: Record<string, string> = {},
 ): Promise<Running> {
   const port = await freePort();
   const child = spawn(process.execPath, [bin, 'run', '--data', data, '--admin-port', String(port), ...args], {
-    env: { ...process.env, FOXTROT_LOG_LEVEL: 'warn' },
+    env: { ...process.env, FOXTROT_LOG_LEVEL: 'warn', ...env },
   });
   let err = '';
   child.stderr?.on('data', (chunk) => {
@@ -68,7 +71,15 @@ export async function startNode(
     });
     return { code: response.status, body: (await response.json()) as AdminBody };
   };
-  return { child, stderr: () => err, exited, admin };
+  const text = async (path: string) => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`);
+    return {
+      code: response.status,
+      type: response.headers.get('content-type') ?? '',
+      body: await response.text(),
+    };
+  };
+  return { child, stderr: () => err, exited, admin, text };
 }
 
 export async function until<T>(
