@@ -18,6 +18,7 @@ import { recoveryBench } from './suites/recovery.ts';
 import { restartBench } from './suites/restart.ts';
 import { throughputBench } from './suites/throughput.ts';
 import { tickToOrder1kBench, tickToOrder10kBench } from './suites/tick-to-order.ts';
+import { tracingOrdersBench, tracingTickToOrderBench } from './suites/tracing.ts';
 
 /*
  * `npm run bench [-- --only NAME] [-- --quick] [-- --compare OLD.json]`: every benchmark beside its baseline,
@@ -34,6 +35,8 @@ const benches: AnyBench[] = [
   tickToOrder10kBench,
   journalBench,
   recoveryBench,
+  tracingOrdersBench,
+  tracingTickToOrderBench,
 ] as AnyBench[];
 
 function parse() {

@@ -20,7 +20,7 @@ const spec = benchSpec;
 const limits = { maxNotionalPerOrder: '1000000', submitRatePerSecond: 100_000_000 };
 
 let run = 0;
-function orders(count: number): OrderRequest[] {
+export function orders(count: number): OrderRequest[] {
   run += 1;
   return Array.from({ length: count }, (_, i) => ({
     clientOrderId: `r${run}-${i}`,
@@ -78,7 +78,10 @@ function plainPipeline(batch: OrderRequest[]): number {
  * The pipeline's actors; with a store, as the node runs them: each commit (state or journaled messages, progress,
  * order events and their views) written to LMDB before the commit's messages leave.
  */
-async function startPipeline(placement: 'inline' | 'worker', store?: FoxtrotStore): Promise<ActorSystem> {
+export async function startPipeline(
+  placement: 'inline' | 'worker',
+  store?: FoxtrotStore,
+): Promise<ActorSystem> {
   const actor = (name: string, exportName: string, input: unknown): ActorStart => ({
     actor: { module: siblingModule(`../../actors/${name}/worker`, import.meta.url), export: exportName },
     placement,
@@ -138,7 +141,7 @@ async function startPipeline(placement: 'inline' | 'worker', store?: FoxtrotStor
 /** Orders each system's venue sink has been sent since it started: the sink answers when it has them all. */
 const sentToVenue = new WeakMap<ActorSystem, number>();
 
-async function throughActors(system: ActorSystem, batch: OrderRequest[]): Promise<number> {
+export async function throughActors(system: ActorSystem, batch: OrderRequest[]): Promise<number> {
   const venue = system.ref('venue-SIM', venueSinkProtocol);
   const total = (sentToVenue.get(system) ?? 0) + batch.length;
   sentToVenue.set(system, total);

@@ -1,6 +1,6 @@
 import { marketDataProtocol } from '../../actors/market-data/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
-import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
+import { type ActorStart, ActorSystem, type EnvelopeOptions, siblingModule } from '../../src/index.ts';
 import { latencySinkProtocol } from '../actors/latency-sink.ts';
 import { startRawChain } from '../baselines/hop-chain.ts';
 import { defineBench } from '../lib/harness.ts';
@@ -65,7 +65,7 @@ function percentiles(samples: number[]) {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
-async function startPipeline(every: number): Promise<ActorSystem> {
+export async function startTickPipeline(every: number): Promise<ActorSystem> {
   const actor = (folder: string, exportName: string, input: unknown): ActorStart => ({
     actor: { module: siblingModule(`../../actors/${folder}/worker`, import.meta.url), export: exportName },
     persist: false,
@@ -126,6 +126,22 @@ async function startPipeline(every: number): Promise<ActorSystem> {
   return system;
 }
 
+/** Sends `count` ticks into a pipeline's market data at `rate`; p50 and p99 from each tick to its order, in us. */
+export async function ticksToOrders(
+  system: ActorSystem,
+  count: number,
+  rate: number,
+  every: number,
+  options?: EnvelopeOptions,
+) {
+  const marketData = system.ref('market-data', marketDataProtocol);
+  const sink = system.ref('adapter-SIM', latencySinkProtocol);
+  const sent = await paced(count, rate, (index) => marketData.tell('quote', quote(index), options));
+  const collect = async () => (await sink.ask('collect', {})).arrivals;
+  const orders = await gather(collect, Math.floor(count / every), 60_000);
+  return percentiles(orders.map(({ price, at }) => (at - (sent[indexOf(price)] as number)) * 1000));
+}
+
 /**
  * The strategy orders on every `every`-th tick: every tick goes through market data and the strategy, and the
  * orders go on through risk and execution at rate / every per second.
@@ -143,7 +159,7 @@ function tickToOrderBench(rate: number, every: number) {
     metrics: { p50: { unit: 'us', better: 'lower' }, p99: { unit: 'us', better: 'lower' } },
     async setup(quick) {
       const seconds = quick ? 1 : 3;
-      return { count: rate * seconds, chain: startRawChain(HOPS), system: await startPipeline(every) };
+      return { count: rate * seconds, chain: startRawChain(HOPS), system: await startTickPipeline(every) };
     },
     variants: {
       'raw-hops': async (c) => {
@@ -152,14 +168,7 @@ function tickToOrderBench(rate: number, every: number) {
         // One FIFO path and every message arrives: the k-th arrival is the k-th tick.
         return percentiles(sent.map((at, k) => ((arrivals[k] as number) - at) * 1000));
       },
-      actors: async (c) => {
-        const marketData = c.system.ref('market-data', marketDataProtocol);
-        const sink = c.system.ref('adapter-SIM', latencySinkProtocol);
-        const sent = await paced(c.count, rate, (index) => marketData.tell('quote', quote(index)));
-        const collect = async () => (await sink.ask('collect', {})).arrivals;
-        const orders = await gather(collect, Math.floor(c.count / every), 60_000);
-        return percentiles(orders.map(({ price, at }) => (at - (sent[indexOf(price)] as number)) * 1000));
-      },
+      actors: (c) => ticksToOrders(c.system, c.count, rate, every),
     },
     async teardown(c) {
       await c.chain.close();

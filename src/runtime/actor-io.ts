@@ -30,7 +30,7 @@ export function createActorIO(
     telemetry === undefined
       ? <T extends EnvelopeOptions>(_to: string, _type: string, given: T | undefined) => given
       : <T extends EnvelopeOptions>(to: string, type: string, given: T | undefined) =>
-          telemetry.outgoing(to, type, given) as T | undefined;
+          telemetry.outgoing(to, type, given);
   return {
     self,
     log,

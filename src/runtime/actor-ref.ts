@@ -29,6 +29,12 @@ export function createActorRef<P extends Protocol>(
   id: string,
   protocol: P | undefined,
   askTimeoutMs = DEFAULT_ASK_TIMEOUT_MS,
+  /** Puts trace context on what is sent (a new trace where the options ask for one, see TraceStart). */
+  traced: <T extends EnvelopeOptions>(to: string, type: string, options: T | undefined) => T | undefined = (
+    _to,
+    _type,
+    options,
+  ) => options,
 ): ActorRef<P> {
   const check = (type: string, payload: unknown) => {
     if (protocol) assertMessage(protocol, id, type, payload);
@@ -37,13 +43,14 @@ export function createActorRef<P extends Protocol>(
     id,
     tell(type, payload, options) {
       check(type, payload);
-      return router.tell(from, id, type, payload, options) !== 'full';
+      return router.tell(from, id, type, payload, traced(id, type, options)) !== 'full';
     },
     async send(type, payload, options) {
       check(type, payload);
       const deadline = Date.now() + (options?.timeoutMs ?? askTimeoutMs);
+      const sending = traced(id, type, options);
       for (;;) {
-        const status = router.tell(from, id, type, payload, options);
+        const status = router.tell(from, id, type, payload, sending);
         if (status === 'sent') return;
         if (status === 'dead') throw new DeadLetterError(id, 'see dead letters');
         const left = deadline - Date.now();
@@ -54,7 +61,7 @@ export function createActorRef<P extends Protocol>(
     async ask(type, payload, options) {
       check(type, payload);
       return router.ask(from, id, type, payload, {
-        ...options,
+        ...traced(id, type, options),
         timeoutMs: options?.timeoutMs ?? askTimeoutMs,
         ...(protocol ? { checkReply: (reply: unknown) => protocol.checkReply(type, reply) } : {}),
       });

@@ -1,6 +1,7 @@
 import type { ChildSpec, Shutdown, SupervisorSpec } from '../../supervisors/child-spec.ts';
 import { describeExit, type ExitReason } from '../../supervisors/exit-reason.ts';
 import { Supervisor, type SupervisorEvent, validateSupervisorSpec } from '../../supervisors/index.ts';
+import { ActorTelemetry } from '../telemetry/actor-telemetry.ts';
 import { isLogLevel, type Logger, rootLogger } from '../telemetry/logger.ts';
 import type { ThreadMetrics } from '../telemetry/metric-collection.ts';
 import { supervisionTelemetry } from '../telemetry/supervision-telemetry.ts';
@@ -54,6 +55,8 @@ export class ActorSystem {
   private readonly router: Router;
   private readonly factory: ActorFactory;
   private readonly askTimeoutMs: number;
+  /** What refs send from this thread joins the trace of whatever is being handled here, or starts one. */
+  private readonly mainTelemetry = new ActorTelemetry(threadTelemetry(), MAIN_ID, 'main');
   private stopping: Promise<void> | undefined;
   private readonly terminated: Promise<ExitReason>;
 
@@ -126,7 +129,9 @@ export class ActorSystem {
   }
 
   ref<P extends Protocol = Protocol>(id: string, protocol?: P): ActorRef<P> {
-    return createActorRef(this.router, MAIN_ID, id, protocol, this.askTimeoutMs);
+    return createActorRef(this.router, MAIN_ID, id, protocol, this.askTimeoutMs, (to, type, options) =>
+      this.mainTelemetry.outgoing(to, type, options),
+    );
   }
 
   /** Traffic through the main thread's endpoint (refs and inline actors); worker-to-worker traffic is not here. */

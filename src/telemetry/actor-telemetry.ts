@@ -11,6 +11,7 @@ import {
 } from '@opentelemetry/api';
 import type { EnvelopeOptions } from '../runtime/envelope.ts';
 import { activeSpan, swapActiveSpan } from './active-span.ts';
+import type { BoundCounter, BoundHistogram } from './bound-metrics.ts';
 import { HIGH_RATE_ATTRIBUTE } from './sampler.ts';
 import type { ThreadTelemetry } from './thread-telemetry.ts';
 import { carrierOf, extractSpanContext, isSampled, type TraceCarrier } from './trace-context.ts';
@@ -62,8 +63,14 @@ function changedKeys(before: unknown, after: unknown): string[] {
  * One actor's telemetry, the same in a worker and inline: a CONSUMER span per handled message (child of the
  * sender's span, or the root of a new trace), a PRODUCER span per message it sends, and the runtime metrics.
  */
+interface MessageMetrics {
+  attributes: Attributes;
+  handled: Record<Outcome, BoundCounter | undefined>;
+  handlingMs: BoundHistogram;
+}
+
 export class ActorTelemetry {
-  private readonly attributeCache = new Map<string, Attributes>();
+  private readonly byType = new Map<string, MessageMetrics>();
   private readonly baseAttributes: Attributes;
   /** Sampled spans of the messages handled since the last take: the persistence span of the turn links them. */
   private turnSpans: SpanContext[] = [];
@@ -79,20 +86,41 @@ export class ActorTelemetry {
     this.baseAttributes = { 'foxtrot.actor.id': actorId, 'foxtrot.actor.kind': kind };
   }
 
-  private attributes(type: string, outcome: Outcome | ''): Attributes {
-    const key = `${type}\u0000${outcome}`;
-    let attributes = this.attributeCache.get(key);
-    if (attributes === undefined) {
-      attributes = { ...this.baseAttributes, 'foxtrot.message.type': type };
-      if (outcome !== '') attributes['foxtrot.outcome'] = outcome;
-      this.attributeCache.set(key, attributes);
+  /** The metrics of one message type, bound to their attributes the first time this actor sees the type. */
+  private metricsOf(type: string): MessageMetrics {
+    let metrics = this.byType.get(type);
+    if (metrics === undefined) {
+      const attributes = { ...this.baseAttributes, 'foxtrot.message.type': type } as Record<string, string>;
+      metrics = {
+        attributes,
+        handled: { ok: undefined, rejected: undefined, failed: undefined },
+        handlingMs: this.thread.instruments.handlingMs(attributes),
+      };
+      this.byType.set(type, metrics);
     }
-    return attributes;
+    return metrics;
+  }
+
+  private count(type: string, outcome: Outcome): void {
+    const metrics = this.metricsOf(type);
+    let counter = metrics.handled[outcome];
+    if (counter === undefined) {
+      counter = this.thread.instruments.handled({
+        ...(metrics.attributes as Record<string, string>),
+        'foxtrot.outcome': outcome,
+      });
+      metrics.handled[outcome] = counter;
+    }
+    counter.add();
+  }
+
+  private attributes(type: string): Attributes {
+    return this.metricsOf(type).attributes;
   }
 
   /** A message the protocol refused before any handling. */
   rejected(type: string): void {
-    this.thread.instruments.handled.add(1, this.attributes(type, 'rejected'));
+    this.count(type, 'rejected');
   }
 
   begin(message: HandledMessage, state: StateView): Handling {
@@ -126,7 +154,7 @@ export class ActorTelemetry {
       'messaging.message.id': message.id,
       'messaging.message.conversation_id': message.correlationId,
       'foxtrot.message.from': message.from,
-      ...this.attributes(message.type, ''),
+      ...this.attributes(message.type),
     };
     const context = parent === undefined ? ROOT_CONTEXT : trace.setSpanContext(ROOT_CONTEXT, parent);
     const span = tracer.startSpan(
@@ -153,9 +181,8 @@ export class ActorTelemetry {
 
   end(handling: Handling, state: StateView, error?: unknown): void {
     const elapsed = performance.now() - handling.startedAt;
-    const outcome: Outcome = error === undefined ? 'ok' : 'failed';
-    this.thread.instruments.handled.add(1, this.attributes(handling.type, outcome));
-    this.thread.instruments.handlingMs.record(elapsed, this.attributes(handling.type, ''));
+    this.count(handling.type, error === undefined ? 'ok' : 'failed');
+    this.metricsOf(handling.type).handlingMs.record(elapsed);
     swapActiveSpan(handling.previous);
     const span = handling.span;
     if (span === undefined) return;
@@ -178,7 +205,7 @@ export class ActorTelemetry {
    * for one (`trace`), linked to the span it was sent from. A send outside any handling carries no context: its
    * receiver starts a trace.
    */
-  outgoing(to: string, type: string, options: EnvelopeOptions | undefined): EnvelopeOptions | undefined {
+  outgoing<T extends EnvelopeOptions>(to: string, type: string, options: T | undefined): T | undefined {
     const tracer = this.thread.tracer;
     if (tracer === undefined) return options;
     let parent: SpanContext | undefined;
@@ -189,14 +216,14 @@ export class ActorTelemetry {
     const start = options?.trace;
     if (start === undefined) {
       if (parent === undefined) return options;
-      if (!isSampled(parent)) return { ...options, ...carrierOf(parent) };
+      if (!isSampled(parent)) return { ...options, ...carrierOf(parent) } as T;
     }
     const attributes: Attributes = {
       'messaging.system': 'foxtrot',
       'messaging.operation.name': 'send',
       'messaging.operation.type': 'send',
       'messaging.destination.name': to,
-      ...this.attributes(type, ''),
+      ...this.attributes(type),
     };
     if (start === 'high-rate') attributes[HIGH_RATE_ATTRIBUTE] = true;
     const links: Link[] = start !== undefined && parent !== undefined ? [{ context: parent }] : [];
@@ -204,7 +231,7 @@ export class ActorTelemetry {
       start === undefined && parent !== undefined ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
     const span = tracer.startSpan(`send ${type}`, { kind: SpanKind.PRODUCER, attributes, links }, context);
     span.end();
-    return { ...options, ...carrierOf(span.spanContext()) };
+    return { ...options, ...carrierOf(span.spanContext()) } as T;
   }
 
   /** The sampled handling spans since the last call: the messages a commit covers. */

@@ -3,6 +3,7 @@ import type { Meter, Tracer } from '@opentelemetry/api';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, type MetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { TracerProvider } from '@opentelemetry/sdk-trace';
+import { BoundMetrics } from './bound-metrics.ts';
 import { LazyOtlpMetricExporter, PullMetricReader, type ThreadMetrics } from './metric-collection.ts';
 import { createRuntimeInstruments, type RuntimeInstruments } from './runtime-instruments.ts';
 import { resolveTelemetry, type TelemetrySettings, telemetryConfigFromEnv } from './settings.ts';
@@ -36,19 +37,21 @@ export class ThreadTelemetry {
       'thread.name': thread,
     });
     this.resource = resource;
-    this.pull = new PullMetricReader();
+    const bound = new BoundMetrics({ name: SCOPE });
+    this.pull = new PullMetricReader({ metricProducers: [bound] });
     const readers: MetricReader[] = [this.pull];
     if (settings.metrics.otlp) {
       readers.push(
         new PeriodicExportingMetricReader({
           exporter: new LazyOtlpMetricExporter(settings.metrics.url),
           exportIntervalMillis: settings.metrics.intervalMs,
+          metricProducers: [bound],
         }),
       );
     }
     this.meterProvider = new MeterProvider({ resource, readers });
     this.meter = this.meterProvider.getMeter(SCOPE);
-    this.instruments = createRuntimeInstruments(this.meter);
+    this.instruments = createRuntimeInstruments(this.meter, bound);
   }
 
   /**
@@ -66,7 +69,9 @@ export class ThreadTelemetry {
     const [{ BatchSpanProcessor, TracerProvider }, { OTLPTraceExporter }, { FoxtrotSampler, namedSampler }] =
       await Promise.all([
         import('@opentelemetry/sdk-trace'),
-        import('@opentelemetry/exporter-trace-otlp-http'),
+        tracing.protocol === 'http/json'
+          ? import('@opentelemetry/exporter-trace-otlp-http')
+          : import('@opentelemetry/exporter-trace-otlp-proto'),
         import('./sampler.ts'),
       ]);
     const provider = new TracerProvider({

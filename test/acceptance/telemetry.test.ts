@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { healthy, type Running, startNode, stop, trading, until } from '../support/node-process.ts';
-import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.ts';
+import { consumerSpan, OtlpReceiver, type ReceivedSpan, SPAN_KIND } from '../support/otlp-receiver.ts';
 
-const CONSUMER = 5;
-const PRODUCER = 4;
+const PRODUCER = SPAN_KIND.producer;
 
 interface Sample {
   name: string;
@@ -48,6 +47,7 @@ describe('foxtrot run with tracing and metrics', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_BSP_SCHEDULE_DELAY: '200',
       OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     });
     await healthy(node);
   }, 60_000);
@@ -59,14 +59,6 @@ describe('foxtrot run with tracing and metrics', () => {
     }
     await receiver?.close();
   });
-
-  const consumer = (spans: ReceivedSpan[], actor: string, type: string) =>
-    spans.find(
-      (span) =>
-        span.kind === CONSUMER &&
-        span.attributes['foxtrot.actor.id'] === actor &&
-        span.attributes['foxtrot.message.type'] === type,
-    );
 
   it("traces an order from the strategy to its fill in the portfolio as one tree across the actors' threads", async () => {
     await trading(node, undefined, 30_000);
@@ -98,7 +90,7 @@ describe('foxtrot run with tracing and metrics', () => {
     expect(order.filter((span) => span.parentSpanId === '')).toHaveLength(1);
     for (const span of order) if (span.parentSpanId !== '') expect(ids.has(span.parentSpanId)).toBe(true);
 
-    const risk = consumer(order, 'risk', 'submit') as ReceivedSpan;
+    const risk = consumerSpan(order, 'risk', 'submit') as ReceivedSpan;
     expect(risk.attributes).toMatchObject({
       'foxtrot.actor.kind': 'risk',
       'foxtrot.actor.state.before': 'ACTIVE',
@@ -106,8 +98,8 @@ describe('foxtrot run with tracing and metrics', () => {
       'messaging.destination.name': 'risk',
     });
     expect(ids.has(risk.parentSpanId)).toBe(true);
-    expect(consumer(order, 'execution', 'submitOrder')).toBeDefined();
-    expect(consumer(order, 'venue-SIM', 'submit')).toBeDefined();
+    expect(consumerSpan(order, 'execution', 'submitOrder')).toBeDefined();
+    expect(consumerSpan(order, 'venue-SIM', 'submit')).toBeDefined();
     // The write-ahead commit of execution's journal is in the trace too.
     expect(order.some((span) => span.name === 'persist execution')).toBe(true);
   }, 60_000);

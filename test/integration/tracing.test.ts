@@ -2,12 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counterProtocol } from '../fixtures/counter.ts';
-import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.ts';
+import { consumerSpan, OtlpReceiver, type ReceivedSpan, SPAN_KIND } from '../support/otlp-receiver.ts';
 import { counter, startSystem, type TestSystem, waitFor } from '../support/system.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
-const CONSUMER = 5;
-const PRODUCER = 4;
+const PRODUCER = SPAN_KIND.producer;
 const ERROR = 2;
 
 /*
@@ -25,6 +24,7 @@ describe('tracing across worker threads', () => {
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.endpoint;
     process.env.OTEL_BSP_SCHEDULE_DELAY = '50';
     process.env.OTEL_SERVICE_NAME = 'foxtrot-test';
+    process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
     process.env.FOXTROT_LOG_DESTINATION = logFile;
     process.env.FOXTROT_LOG_LEVEL = 'info';
     test = await startSystem(['a', 'b', 'c', 'd'].map((id) => ({ id, start: counter() })));
@@ -38,6 +38,7 @@ describe('tracing across worker threads', () => {
       'OTEL_EXPORTER_OTLP_ENDPOINT',
       'OTEL_BSP_SCHEDULE_DELAY',
       'OTEL_SERVICE_NAME',
+      'OTEL_EXPORTER_OTLP_PROTOCOL',
       'FOXTROT_LOG_DESTINATION',
       'FOXTROT_LOG_LEVEL',
     ]) {
@@ -45,22 +46,14 @@ describe('tracing across worker threads', () => {
     }
   });
 
-  const consumerOf = (spans: ReceivedSpan[], actor: string, type: string) =>
-    spans.find(
-      (span) =>
-        span.kind === CONSUMER &&
-        span.attributes['foxtrot.actor.id'] === actor &&
-        span.attributes['foxtrot.message.type'] === type,
-    );
-
   it('makes one trace of a message passed through four threads, each hop a child of the one before', async () => {
     test.system.ref('a', counterProtocol).tell('pass', { route: ['b', 'c', 'd'] });
-    const last = await waitFor(() => consumerOf(receiver.spans, 'd', 'pass'), 10_000, "d's span");
+    const last = await waitFor(() => consumerSpan(receiver.spans, 'd', 'pass'), 10_000, "d's span");
     // Each thread exports on its own schedule: wait for all four hops of this trace.
     const handled = await waitFor(
       () => {
         const hops = ['a', 'b', 'c', 'd'].map((actor) =>
-          consumerOf(receiver.trace(last.traceId), actor, 'pass'),
+          consumerSpan(receiver.trace(last.traceId), actor, 'pass'),
         );
         return hops.every((span) => span !== undefined) ? hops : undefined;
       },
@@ -104,7 +97,7 @@ describe('tracing across worker threads', () => {
 
   it('records state changes: the state value before and after a transition', async () => {
     test.system.ref('b', counterProtocol).tell('arm', { ms: 60_000 });
-    const span = await waitFor(() => consumerOf(receiver.spans, 'b', 'arm'), 10_000, "b's arm span");
+    const span = await waitFor(() => consumerSpan(receiver.spans, 'b', 'arm'), 10_000, "b's arm span");
     expect(span.attributes['foxtrot.actor.state.before']).toBe('idle');
     expect(span.attributes['foxtrot.actor.state.after']).toBe('armed');
     expect(span.attributes['foxtrot.actor.context.changed']).toEqual(['armedMs']);
@@ -112,7 +105,7 @@ describe('tracing across worker threads', () => {
 
   it('gives a failing message error status, and the restart joins its trace', async () => {
     test.system.ref('c', counterProtocol).tell('crash', {});
-    const failed = await waitFor(() => consumerOf(receiver.spans, 'c', 'crash'), 10_000, 'the crash span');
+    const failed = await waitFor(() => consumerSpan(receiver.spans, 'c', 'crash'), 10_000, 'the crash span');
     expect(failed.status.code).toBe(ERROR);
     expect(failed.status.message).toContain('counter crashed on purpose');
     expect(failed.events.some((event) => event.name === 'exception')).toBe(true);
@@ -135,7 +128,7 @@ describe('tracing across worker threads', () => {
 
   it('handles a malformed traceparent as a new root trace and counts it', async () => {
     test.system.ref('d', counterProtocol).tell('inc', { by: 1 }, { traceparent: 'not-a-traceparent' });
-    const span = await waitFor(() => consumerOf(receiver.spans, 'd', 'inc'), 10_000, "d's inc span");
+    const span = await waitFor(() => consumerSpan(receiver.spans, 'd', 'inc'), 10_000, "d's inc span");
     expect(span.parentSpanId).toBe('');
     expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
     const threads = await test.system.collectMetrics();
@@ -148,7 +141,7 @@ describe('tracing across worker threads', () => {
 
   it("puts the trace and span ids of the message being handled on an actor's log lines", async () => {
     test.system.ref('a', counterProtocol).tell('note', { stream: 'x', n: 1 });
-    const span = await waitFor(() => consumerOf(receiver.spans, 'a', 'note'), 10_000, "a's note span");
+    const span = await waitFor(() => consumerSpan(receiver.spans, 'a', 'note'), 10_000, "a's note span");
     const lines = readFileSync(logFile, 'utf8')
       .split('\n')
       .filter((line) => line.includes('"noted"'))

@@ -120,3 +120,19 @@ export class OtlpReceiver {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
+
+export const SPAN_KIND = { producer: 4, consumer: 5 } as const;
+
+/** The span of `actor` handling a message of `type`, if one is among `spans`. */
+export function consumerSpan(
+  spans: readonly ReceivedSpan[],
+  actor: string,
+  type: string,
+): ReceivedSpan | undefined {
+  return spans.find(
+    (span) =>
+      span.kind === SPAN_KIND.consumer &&
+      span.attributes['foxtrot.actor.id'] === actor &&
+      span.attributes['foxtrot.message.type'] === type,
+  );
+}

@@ -135,12 +135,10 @@ const control: WorkerControl = {
       .createObservableGauge('foxtrot.mailbox.depth', {
         description: 'Messages received by an actor and not yet handled',
       })
-      .addCallback((result) =>
-        result.observe(activeRouter.backlog(), {
-          'foxtrot.actor.id': init.actorId,
-          'foxtrot.actor.kind': definition.kind,
-        }),
-      );
+      .addCallback((result) => result.observe(activeRouter.backlog(), actorAttributes));
+    const actorAttributes = { 'foxtrot.actor.id': init.actorId, 'foxtrot.actor.kind': definition.kind };
+    const commitMs = telemetry.instruments.journalCommitMs(actorAttributes);
+    const commitEntries = telemetry.instruments.journalBatch(actorAttributes);
     let journal: JournalEntry[] = [];
     let muted = false;
     const io = muteable(
@@ -261,9 +259,8 @@ const control: WorkerControl = {
           ...(every === undefined ? {} : { inputs, keepInputs: every.keepMessages ?? 0 }),
         });
         const entries = journal.length + inputs.length;
-        const attributes = { 'foxtrot.actor.id': init.actorId, 'foxtrot.actor.kind': definition.kind };
-        telemetry.instruments.journalCommitMs.record(performance.now() - committedAt, attributes);
-        telemetry.instruments.journalBatch.record(entries, attributes);
+        commitMs.record(performance.now() - committedAt);
+        commitEntries.record(entries);
         actorTelemetry.persisted(covered, committedAt, {
           'foxtrot.journal.entries': journal.length,
           'foxtrot.snapshot': machine !== undefined,
