@@ -79,7 +79,12 @@ export class ThreadTelemetry {
       sampler: new FoxtrotSampler(namedSampler(tracing.sampler, tracing.samplerRatio), tracing.highRateRatio),
       spanProcessors: [
         new BatchSpanProcessor({
-          exporter: new OTLPTraceExporter(tracing.url ? { url: tracing.url } : {}),
+          exporter: new OTLPTraceExporter({
+            ...(tracing.url ? { url: tracing.url } : {}),
+            // A flush (at a stop, or before a failing thread is torn down) exports the whole queue at once: the
+            // exporter's default limit of 30 concurrent exports would drop the batches beyond it.
+            concurrencyLimit: Math.ceil(tracing.queueSize / tracing.batchSize) + 1,
+          }),
           maxQueueSize: tracing.queueSize,
           maxExportBatchSize: tracing.batchSize,
           scheduledDelayMillis: tracing.delayMs,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Attributes } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { counterProtocol } from '../fixtures/counter.ts';
 import { consumerSpan, OtlpReceiver, type ReceivedSpan, SPAN_KIND } from '../support/otlp-receiver.ts';
@@ -137,6 +138,37 @@ describe('tracing across worker threads', () => {
       .find((metric) => metric.descriptor.name === 'foxtrot.trace.malformed_traceparent');
     expect(malformed?.dataPoints.map((point) => point.value)).toEqual([1]);
     expect(await test.system.ref('d', counterProtocol).ask('get', {})).toMatchObject({ count: 2 });
+  });
+
+  it('counts the spans a full export queue drops', async () => {
+    process.env.OTEL_BSP_MAX_QUEUE_SIZE = '4';
+    const small = await startSystem([
+      { id: 'q1', start: counter() },
+      { id: 'q2', start: counter() },
+    ]);
+    try {
+      small.system.ref('q1', counterProtocol).tell('burst', { to: 'q2', count: 200 });
+      const dropped = await waitFor(
+        async () => {
+          const threads = await small.system.collectMetrics();
+          const points = threads
+            .filter((thread) => thread.thread === 'q1')
+            .flatMap((thread) => thread.scopeMetrics.flatMap((scope) => scope.metrics))
+            .filter((metric) => metric.descriptor.name === 'otel.sdk.processor.span.processed')
+            .flatMap((metric) => metric.dataPoints as Array<{ attributes: Attributes; value: unknown }>)
+            .filter((point) => point.attributes['error.type'] === 'queue_full');
+          const count = points.reduce((total, point) => total + (point.value as number), 0);
+          return count > 0 ? count : undefined;
+        },
+        10_000,
+        'dropped spans counted',
+      );
+      // 200 PRODUCER spans in one turn, into a queue of 4.
+      expect(dropped).toBeGreaterThan(150);
+    } finally {
+      delete process.env.OTEL_BSP_MAX_QUEUE_SIZE;
+      await small.system.stop();
+    }
   });
 
   it("puts the trace and span ids of the message being handled on an actor's log lines", async () => {

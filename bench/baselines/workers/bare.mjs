@@ -8,6 +8,10 @@ await Promise.all(
     '@sinclair/typebox/compiler',
     'pino',
     'comlink',
+    '@opentelemetry/api',
+    '@opentelemetry/core',
+    '@opentelemetry/resources',
+    '@opentelemetry/sdk-metrics',
     ...(workerData?.extra ?? []),
   ].map((name) => import(name)),
 );

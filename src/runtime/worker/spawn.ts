@@ -1,7 +1,18 @@
 import { type ResourceLimits, Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** Packages every actor worker imports; loaded ahead of the TypeScript loader when running from sources. */
-const RUNTIME_PACKAGES = ['xstate', '@sinclair/typebox', '@sinclair/typebox/compiler', 'pino', 'comlink'];
+const RUNTIME_PACKAGES = [
+  'xstate',
+  '@sinclair/typebox',
+  '@sinclair/typebox/compiler',
+  'pino',
+  'comlink',
+  // Every thread's metrics (tracing and the exporters load only when an endpoint is configured).
+  '@opentelemetry/api',
+  '@opentelemetry/core',
+  '@opentelemetry/resources',
+  '@opentelemetry/sdk-metrics',
+];
 
 /**
  * Starts a worker on an entry module given by URL, from TypeScript sources or compiled JavaScript alike: every
