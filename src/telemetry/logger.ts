@@ -17,6 +17,10 @@ export function isLogLevel(value: unknown): value is LogLevel {
  * `stderr` (the default), FOXTROT_LOG_LEVEL the level, FOXTROT_NODE the node's name on every line.
  */
 let root: Logger | undefined;
+
+/** Secrets a config or a venue adapter may hold, wherever a logged object has them (up to three levels deep). */
+const SECRET_FIELDS = ['apiKey', 'apiSecret', 'secret', 'password', 'token', 'passphrase'];
+const SECRET_PATHS = SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
 const actorLoggers = new Map<string, Logger>();
 
 function destination(): ReturnType<typeof pino.destination> {
@@ -38,10 +42,7 @@ export function rootLogger(): Logger {
       level: process.env.FOXTROT_LOG_LEVEL ?? 'info',
       base: { pid: process.pid, node: process.env.FOXTROT_NODE ?? 'foxtrot' },
       mixin: traceFields,
-      redact: {
-        paths: ['*.secret', '*.apiKey', '*.apiSecret', '*.password', '*.token', '*.*.apiKey', '*.*.secret'],
-        censor: '[redacted]',
-      },
+      redact: { paths: SECRET_PATHS, censor: '[redacted]' },
     },
     destination(),
   );
