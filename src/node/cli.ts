@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DURABILITY_MODES } from '../persistence/store.ts';
 import { LOG_LEVELS } from '../telemetry/logger.ts';
+import type { TracesOptions } from '../traces/run-viewer.ts';
 
 /** `foxtrot run`'s flags, each also read from an environment variable (the flag wins). */
 export interface RunOptions {
@@ -67,6 +68,7 @@ export interface CommandHandlers {
   run(options: RunOptions): Promise<number>;
   inspect(options: InspectOptions): Promise<number>;
   script(file: string): Promise<number>;
+  traces(options: TracesOptions): Promise<number>;
 }
 
 /**
@@ -151,6 +153,40 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
     )
     .argument('<file>', 'the JSONL script')
     .action(async (file: string) => setExitCode(await handlers.script(file)));
+
+  program
+    .command('traces')
+    .description(
+      'receive OTLP/HTTP traces (protobuf or JSON) and show them in a web page: traces by order, a waterfall by ' +
+        'actor with each state before and after, and each actor over time',
+    )
+    .option('--data <dir>', 'where spans are kept (LMDB)', './traces')
+    .option('--host <host>', 'the address to listen on (loopback unless told otherwise)', '127.0.0.1')
+    .option(
+      '--port <port>',
+      'the port of the receiver and the page',
+      number('--port', (v) => Number.isInteger(v) && v >= 0 && v <= 65535, 'a port 0..65535'),
+      4318,
+    )
+    .option(
+      '--max-traces <n>',
+      'keep at most this many traces (the oldest go)',
+      number('--max-traces', (v) => Number.isInteger(v) && v > 0, 'a positive integer'),
+      10_000,
+    )
+    .option(
+      '--max-age-hours <h>',
+      'remove traces older than this',
+      number('--max-age-hours', (v) => v > 0, 'a positive number of hours'),
+      24,
+    )
+    .option(
+      '--max-body-mb <mb>',
+      'refuse (413) an export larger than this',
+      number('--max-body-mb', (v) => v > 0, 'a positive number of MB'),
+      16,
+    )
+    .action(async (options: TracesOptions) => setExitCode(await handlers.traces(options)));
 
   return program;
 }

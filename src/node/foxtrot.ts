@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
+import { runTraceViewer } from '../traces/run-viewer.ts';
 import { buildProgram } from './cli.ts';
 import { inspectCommand } from './inspect.ts';
 import { runNode } from './run.ts';
@@ -18,12 +19,15 @@ async function script(file: string): Promise<number> {
   return summary.errors > 0 ? 1 : 0;
 }
 
-/** The `foxtrot` command: `run` (the node) and `script`. `npm start` is `foxtrot run`. */
+/** The `foxtrot` command: `run` (the node), `inspect`, `script` and `traces`. `npm start` is `foxtrot run`. */
 export async function foxtrot(argv: readonly string[]): Promise<number> {
   let code = 0;
-  const program = buildProgram({ run: runNode, inspect: inspectCommand, script }, (exitCode) => {
-    code = exitCode;
-  });
+  const program = buildProgram(
+    { run: runNode, inspect: inspectCommand, script, traces: runTraceViewer },
+    (exitCode) => {
+      code = exitCode;
+    },
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
