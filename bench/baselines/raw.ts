@@ -1,4 +1,5 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { RUNTIME_PACKAGES } from '../../src/runtime/worker/spawn.ts';
 import { percentile } from '../lib/stats.ts';
 
 /* The physical limits on Node that the runtime is measured against, each on real worker threads. */
@@ -94,7 +95,7 @@ export function startRawEcho(): RawEcho {
  */
 export async function bareWorkerStart(extra: string[] = []): Promise<number> {
   const started = performance.now();
-  const bare = worker('bare', { extra });
+  const bare = worker('bare', { packages: [...RUNTIME_PACKAGES, ...extra] });
   await once<string>(bare, (m) => m === 'ready');
   const elapsed = performance.now() - started;
   await bare.terminate();

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { TraceStore } from './trace-store.ts';
 import { TraceViewer } from './viewer-server.ts';
@@ -11,8 +12,11 @@ export interface TracesOptions {
   maxBodyMb: number;
 }
 
-/** Where `npm run build:ui` puts the page: beside the sources, or beside the compiled package. */
-export const UI_ASSETS = new URL('../../ui/dist/', import.meta.url);
+/** Where `npm run build:ui` puts the page, seen from the sources (src/traces) or from the build (dist/src/traces). */
+export const UI_ASSETS =
+  [new URL('../../ui/dist/', import.meta.url), new URL('../../../ui/dist/', import.meta.url)].find((url) =>
+    existsSync(url),
+  ) ?? new URL('../../ui/dist/', import.meta.url);
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 

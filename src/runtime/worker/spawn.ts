@@ -1,7 +1,7 @@
 import { type ResourceLimits, Worker, type WorkerOptions } from 'node:worker_threads';
 
 /** Packages every actor worker imports; loaded ahead of the TypeScript loader when running from sources. */
-const RUNTIME_PACKAGES = [
+export const RUNTIME_PACKAGES = [
   'xstate',
   '@sinclair/typebox',
   '@sinclair/typebox/compiler',
