@@ -1,48 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { type Database, open, type RootDatabase } from 'lmdb';
-import type { SpanView } from './span-view.ts';
+import type { ActorHistory, ActorRestart, ActorState, ActorSummary, SpanView, TraceSummary } from './api-types.ts';
 
-/** One trace as the list shows it, kept up to date as its spans arrive (they come from many threads, in any order). */
-export interface TraceSummary {
-  traceId: string;
-  start: number;
-  durationMs: number;
-  rootName: string;
-  rootActor?: string;
-  actors: string[];
-  threads: string[];
-  spanCount: number;
-  errorCount: number;
-  orderIds: string[];
-  instruments: string[];
-  types: string[];
-}
-
-export interface ActorSummary {
-  id: string;
-  kind?: string;
-  lastSeen: number;
-  spans: number;
-  restarts: number;
-}
-
-export interface ActorState {
-  time: number;
-  traceId: string;
-  spanId: string;
-  type: string;
-  before: string;
-  after: string;
-  error?: string;
-}
-
-export interface ActorRestart {
-  time: number;
-  traceId: string;
-  spanId: string;
-  event: string;
-  detail?: string;
-}
+export type { TraceSummary } from './api-types.ts';
 
 export interface Retention {
   /** Most traces kept: the oldest go first. */
@@ -236,7 +196,7 @@ export class TraceStore {
     return [...this.actors.getRange()].map(({ value }) => value);
   }
 
-  actor(id: string, limit = 200): { id: string; states: ActorState[]; restarts: ActorRestart[] } {
+  actor(id: string, limit = 200): ActorHistory {
     const within = {
       start: [id, Number.POSITIVE_INFINITY],
       end: [id, Number.NEGATIVE_INFINITY],
