@@ -114,9 +114,9 @@ describe('foxtrot traces: the receiver and its query API', () => {
         messageType: 'submit',
         attributes: { 'foxtrot.actor.state.after': 'REDUCING', 'foxtrot.mailbox.depth': 3 },
       });
-      expect((risk?.attributes as Record<string, unknown>)['foxtrot.actor.context.changed']).toEqual([
-        'openOrderCount',
-      ]);
+      expect(
+        (risk?.attributes as Record<string, unknown> | undefined)?.['foxtrot.actor.context.changed'],
+      ).toEqual(['openOrderCount']);
       const listed = await api(`/api/traces?q=${orderId}`);
       expect(listed.body.traces.map((t) => t.traceId)).toEqual([traceId]);
       expect(listed.body.traces[0]).toMatchObject({
