@@ -1,6 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { type Database, open, type RootDatabase } from 'lmdb';
-import type { ActorHistory, ActorRestart, ActorState, ActorSummary, SpanView, TraceSummary } from './api-types.ts';
+import type {
+  ActorHistory,
+  ActorRestart,
+  ActorState,
+  ActorSummary,
+  SpanView,
+  TraceSummary,
+} from './api-types.ts';
 
 export type { TraceSummary } from './api-types.ts';
 
