@@ -45,6 +45,7 @@ export {
   type Protocol,
   type ReplyOf,
 } from './runtime/protocol.ts';
+export { type ActorClock, SimulatedClock } from './runtime/simulated-clock.ts';
 export { InMemorySnapshotStore, type SnapshotStore } from './runtime/snapshot-store.ts';
 export { type ActorChildSpec, ActorSystem, type ActorSystemOptions } from './runtime/system.ts';
 export { INJECTED_FAULTS, type InjectedFault } from './runtime/worker/fault-injection.ts';

@@ -10,6 +10,7 @@ import type { ActorTelemetry } from '../telemetry/actor-telemetry.ts';
 import type { ActorDefinition, ActorIO, FastHandler } from './actor-definition.ts';
 import type { Envelope, MessageMeta } from './envelope.ts';
 import { type InspectionRecord, serializeInspection } from './inspection.ts';
+import type { ActorClock } from './simulated-clock.ts';
 import { decodeMachine, type EncodedMachine } from './snapshot-encoding.ts';
 import { capturePendingTimers, type PendingTimer, rearmTimers } from './timers.ts';
 
@@ -59,6 +60,8 @@ export interface CellOptions {
   mute?: (muted: boolean) => void;
   /** Spans and metrics of every message handled (not of replayed ones, which were traced when first handled). */
   telemetry?: ActorTelemetry;
+  /** The timers of the machine's delays: a simulated clock's in a backtest, the real ones otherwise. */
+  clock?: Pick<ActorClock, 'setTimeout' | 'clearTimeout'>;
 }
 
 /**
@@ -95,6 +98,7 @@ export class ActorCell {
       : definition.machine;
     this.actor = createActor(machine, {
       id: options.id,
+      ...(options.clock ? { clock: options.clock } : {}),
       ...(options.input === undefined ? {} : { input: options.input }),
       ...(options.restored ? { snapshot: decodeMachine(options.restored.machine) } : {}),
       ...(options.onInspection

@@ -15,6 +15,7 @@ import { incarnationId } from './ids.ts';
 import type { InspectionRecord } from './inspection.ts';
 import type { Protocol } from './protocol.ts';
 import { Router, type RouterStats } from './router.ts';
+import type { ActorClock } from './simulated-clock.ts';
 import { InMemorySnapshotStore, type SnapshotStore } from './snapshot-store.ts';
 import type { InjectedFault } from './worker/fault-injection.ts';
 import type { StoredActorState } from './worker/protocol.ts';
@@ -40,6 +41,11 @@ export interface ActorSystemOptions {
   now?: () => number;
   /** XState inspection events of the actors started with `inspect: true`, from every thread. */
   onInspection?: (record: InspectionRecord) => void;
+  /**
+   * The time and timers of the actors placed inline, and the stamp of what this thread sends (a backtest's
+   * SimulatedClock). It replaces `now`. Actors in workers keep real time.
+   */
+  clock?: ActorClock;
 }
 
 export type ActorChildSpec = ChildSpec<ActorStart>;
@@ -66,13 +72,15 @@ export class ActorSystem {
     this.askTimeoutMs = options.askTimeoutMs ?? 5000;
     const window = options.window ?? 4096;
     let directory: Directory | undefined;
+    const clock = options.clock;
+    const clockNow = clock ? () => clock.now() : undefined;
     this.router = new Router({
       endpointKey: `${MAIN_ID}@${incarnationId()}`,
       window,
       log: this.log,
       deadLetters: this.deadLetters,
       resolve: (to) => directory?.resolveForMain(to),
-      ...(options.now ? { now: options.now } : {}),
+      ...(clockNow ? { now: clockNow } : options.now ? { now: options.now } : {}),
     });
     directory = new Directory(this.router, this.log);
     // The main thread answers nothing: only replies to its asks and refusals of its tells are for it.
@@ -91,6 +99,7 @@ export class ActorSystem {
       heartbeatMs: options.heartbeatMs ?? 1000,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5000,
       ...(options.onInspection ? { onInspection: options.onInspection } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     });
     const supervision = supervisionTelemetry(threadTelemetry());
     this.root = new Supervisor(spec, {

@@ -78,17 +78,24 @@ export class InlineActor implements ChildHandle, LocalTarget {
       const definition = this.definition;
       const thread = threadTelemetry();
       const telemetry = new ActorTelemetry(thread, this.id, definition.kind, () => this.held.length);
+      const clock = this.ctx.clock;
+      const now = clock ? () => clock.now() : undefined;
       const io = createActorIO(
         this.ctx.mainRouter,
         this.id,
         actorLogger(this.id, definition.kind),
         (entry) => this.journal.push(entry),
-        { telemetry, meter: thread.meter },
+        {
+          telemetry,
+          meter: thread.meter,
+          ...(now ? { now } : {}),
+        },
       );
       const cell = new ActorCell(definition, {
         id: this.id,
         io,
         telemetry,
+        ...(clock && now ? { clock, now } : {}),
         ...(this.start_.input === undefined ? {} : { input: this.start_.input }),
         ...(restored ? { restored } : {}),
         ...(this.start_.inspect && this.ctx.onInspection ? { onInspection: this.ctx.onInspection } : {}),
