@@ -1,22 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UI_ASSETS } from '../../src/traces/run-viewer.ts';
 import { TraceStore } from '../../src/traces/trace-store.ts';
 import { TraceViewer } from '../../src/traces/viewer-server.ts';
+import { browserAvailable, launchChromium } from '../support/browser.ts';
 import { healthy, type Running, startNode, stop, until } from '../support/node-process.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
-const hasBrowser = existsSync(CHROMIUM);
-
-if (!hasBrowser) {
-  process.stderr.write(
-    `SKIPPED the trace viewer's browser test: no Chromium at ${CHROMIUM} (Debian package 'chromium'; .ci/run installs it)\n`,
-  );
-}
+const hasBrowser = browserAvailable("the trace viewer's browser test");
 
 /*
  * The trace viewer as a person uses it: a real node exports to it for a few seconds, then headless Chromium opens
@@ -69,18 +62,7 @@ describe.skipIf(!hasBrowser)('foxtrot traces in a browser', () => {
     await stop(node);
     node = undefined;
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await page.goto(`${viewer.url}/`);

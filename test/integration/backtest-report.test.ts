@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHART_SCRIPT, MAX_CHART_POINTS, REPORT_COLORS } from '../../src/backtest/report-charts.ts';
 import {
@@ -13,17 +12,11 @@ import {
   renderReport,
 } from '../../src/backtest/report-html.ts';
 import type { ClosedTrade, EquityPoint, FillRecord, PricePoint } from '../../src/backtest/results.ts';
+import { browserAvailable, launchChromium } from '../support/browser.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = new URL('../../test-artifacts/', import.meta.url);
-const hasBrowser = existsSync(CHROMIUM);
-
-if (!hasBrowser) {
-  process.stderr.write(
-    `SKIPPED the backtest report's browser test: no Chromium at ${CHROMIUM} (Debian package 'chromium')\n`,
-  );
-}
+const hasBrowser = browserAvailable("the backtest report's browser test");
 
 const START = Date.UTC(2024, 0, 1);
 const MINUTE = 60_000;
@@ -307,18 +300,7 @@ describe.skipIf(!hasBrowser)('the backtest report in a browser', () => {
   it('draws every chart, offline and without errors', async () => {
     const file = join(dir.path, 'report.html');
     writeFileSync(file, renderReport(syntheticInput()));
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const errors: string[] = [];
