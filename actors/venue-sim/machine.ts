@@ -1,6 +1,6 @@
 import { assign, fromCallback, sendTo, setup } from 'xstate';
 import type { ProtocolEvent } from '../../src/index.ts';
-import { deliverDue, type ReplayChunk, replay, step } from './market-flow.ts';
+import { deliverDue, feed, type ReplayChunk, replay, step } from './market-flow.ts';
 import { cancel, closeSessions, connect, disconnect, modify, submit, subscribe } from './order-flow.ts';
 import type { venueSimProtocol } from './protocol.ts';
 import type { ReplayReaderInput } from './replay-reader.ts';
@@ -75,6 +75,9 @@ function handle(context: VenueContext, event: VenueSimEvent): VenueContext {
           return closeSessions(turn, 'dropped by the venue');
         case 'step':
           return step(turn);
+        case 'marketData':
+          feed(turn, event.payload.ticks);
+          return;
       }
     },
     trace,
@@ -191,6 +194,7 @@ export const venueSimMachine = setup({
     setFaults: { actions: ['handle', 'emit'] },
     dropSessions: { actions: ['handle', 'emit'] },
     step: { actions: ['handle', 'emit'] },
+    marketData: { actions: ['handle', 'emit'] },
     queryOrder: { actions: 'answerOrder' },
     queryOpenOrders: { actions: 'answerOpenOrders' },
     queryFillsSince: { actions: 'answerFills' },

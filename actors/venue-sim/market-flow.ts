@@ -100,17 +100,33 @@ export function step(turn: Turn): void {
  * it is; a trade goes to subscribers. The reader has already skipped (and counted) ticks of instruments the venue
  * does not list.
  */
-export function replay(turn: Turn, chunk: ReplayChunk): void {
+/**
+ * Market data handed to the venue (a replayed file, a backtest's feed): a quote becomes the book of its instrument,
+ * and quotes and trades go to its subscribers. A tick for an instrument the venue does not list changes nothing and
+ * is warned of. Returns how many were taken.
+ */
+export function feed(turn: Turn, ticks: readonly MarketDataTick[]): number {
   const context = turn.context;
-  for (const item of chunk.ticks) {
+  let taken = 0;
+  for (const item of ticks) {
+    const engine = engineOf(context, item.tick.instrumentId);
+    if (engine === undefined) {
+      turn.out.push({ warn: 'market data for an instrument the venue does not list', detail: item.tick });
+      continue;
+    }
     if (item.kind === 'quote') {
-      const engine = engineOf(context, item.tick.instrumentId) as MatchingEngine;
       const { bid, ask, bidSize, askSize } = item.tick;
       route(turn, engine, engine.setMarket({ bids: [[bid, bidSize]], asks: [[ask, askSize]] }, turn.now));
     }
     publish(turn, item.tick.instrumentId, item.kind, item.tick);
+    taken += 1;
   }
-  context.replayedLines += chunk.ticks.length;
+  return taken;
+}
+
+export function replay(turn: Turn, chunk: ReplayChunk): void {
+  const context = turn.context;
+  context.replayedLines += feed(turn, chunk.ticks);
   context.skippedLines += chunk.skipped;
   context.replayLine = chunk.lastLine;
 }

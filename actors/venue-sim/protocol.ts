@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { InstrumentSpecSchema } from '../../src/domain/instrument.ts';
+import { QuoteTickSchema, TradeTickSchema } from '../../src/domain/market-data.ts';
 import { DecimalText, OrderRequestSchema } from '../../src/domain/schemas.ts';
 import { defineProtocol } from '../../src/index.ts';
 
@@ -85,6 +86,18 @@ export const venueSimProtocol = defineProtocol({
     dropSessions: Type.Object({}),
     /** The venue's own clock: the next market step and the delayed acknowledgements and fills that are due. */
     step: Type.Object({}),
+    /**
+     * Market data from outside (a backtest's feed, in time order): each quote becomes its instrument's book, and
+     * every tick reaches the instrument's subscribers. Best with no synthetic market for those instruments.
+     */
+    marketData: Type.Object({
+      ticks: Type.Array(
+        Type.Union([
+          Type.Object({ kind: Type.Literal('quote'), tick: QuoteTickSchema }),
+          Type.Object({ kind: Type.Literal('trade'), tick: TradeTickSchema }),
+        ]),
+      ),
+    }),
     status: Type.Object({}),
   },
   replies: {

@@ -117,6 +117,43 @@ describe('the simulated venue machine', () => {
     expect(status(v.context())).toMatchObject({ fills: 1, openOrders: 0 });
   });
 
+  it('takes market data from outside: a quote sets the book and fills what it crosses; ticks reach subscribers', () => {
+    const v = venue();
+    v.send('connect', { client: 'client' });
+    v.send('subscribe', { client: 'client', instrumentId: 'BTCUSDT.SIM' });
+    const quote = (bid: string, ask: string, ts: number) => ({
+      kind: 'quote',
+      tick: { instrumentId: 'BTCUSDT.SIM', ts, bid, ask, bidSize: '1.000', askSize: '1.000' },
+    });
+    v.send('marketData', { ticks: [quote('100.00', '100.10', 2000)] }, 2000);
+    v.send('submit', { client: 'client', order: order('b1', { price: '99.90', postOnly: true }) });
+    v.send(
+      'marketData',
+      {
+        ticks: [
+          { kind: 'trade', tick: { instrumentId: 'BTCUSDT.SIM', ts: 3000, price: '99.95', size: '0.500' } },
+          quote('99.70', '99.80', 3000),
+        ],
+      },
+      3000,
+    );
+    expect(v.reports().map((r) => `${r.clientOrderId}:${r.event.type}`)).toEqual([
+      'b1:Accepted',
+      'b1:Filled',
+    ]);
+    expect(v.sent.filter((m) => m.type === 'quote' || m.type === 'trade').map((m) => m.type)).toEqual([
+      'quote',
+      'trade',
+      'quote',
+    ]);
+    v.send('marketData', {
+      ticks: [
+        { kind: 'trade', tick: { instrumentId: 'DOGEUSDT.SIM', ts: 4000, price: '0.10', size: '1.000' } },
+      ],
+    });
+    expect(v.warnings).toEqual(['market data for an instrument the venue does not list']);
+  });
+
   it('rejects every submit at rejectRate 1 and drops every ack at dropAckRate 1, fills still reported', () => {
     const v = venue({ faults: { rejectRate: 1 } });
     v.send('connect', { client: 'client' });
