@@ -1,7 +1,6 @@
 import { Decimal } from '../../src/domain/decimal.ts';
 import { type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
 import type { QuoteTick, TradeTick } from '../../src/domain/market-data.ts';
-import type { MatchingEngine } from './matching-engine.ts';
 import { closeSessions } from './order-flow.ts';
 import type { MarketDataTick } from './replay-file.ts';
 import { stepMarket } from './synthetic-market.ts';
