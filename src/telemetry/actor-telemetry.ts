@@ -12,9 +12,14 @@ import {
 import type { EnvelopeOptions } from '../runtime/envelope.ts';
 import { activeSpan, swapActiveSpan } from './active-span.ts';
 import type { BoundCounter, BoundHistogram } from './bound-metrics.ts';
-import { HIGH_RATE_ATTRIBUTE } from './sampler.ts';
 import type { ThreadTelemetry } from './thread-telemetry.ts';
-import { carrierOf, extractSpanContext, isSampled, type TraceCarrier } from './trace-context.ts';
+import {
+  carrierOf,
+  extractSpanContext,
+  HIGH_RATE_ATTRIBUTE,
+  isSampled,
+  type TraceCarrier,
+} from './trace-context.ts';
 
 /** What telemetry reads of a message: an envelope's fields. */
 export interface HandledMessage extends TraceCarrier {
@@ -70,6 +75,8 @@ interface MessageMetrics {
 export class ActorTelemetry {
   private readonly byType = new Map<string, MessageMetrics>();
   private readonly baseAttributes: Attributes;
+  /** An unsampled parent keeps its children unsampled: they need no span of their own. */
+  private readonly parentBased: boolean;
   /** Sampled spans of the messages handled since the last take: the persistence span of the turn links them. */
   private turnSpans: SpanContext[] = [];
   /** The span of the message whose handling failed, for the supervisor's span of the restart to join. */
@@ -82,6 +89,8 @@ export class ActorTelemetry {
     private readonly mailboxDepth: () => number = () => 0,
   ) {
     this.baseAttributes = { 'foxtrot.actor.id': actorId, 'foxtrot.actor.kind': kind };
+    const tracing = thread.settings.tracing;
+    this.parentBased = tracing.enabled && tracing.sampler.startsWith('parentbased');
   }
 
   /** The metrics of one message type, bound to their attributes the first time this actor sees the type. */
@@ -133,8 +142,7 @@ export class ActorTelemetry {
       parent = undefined;
     }
     const settings = this.thread.settings.tracing;
-    const parentBased = settings.enabled && settings.sampler.startsWith('parentbased');
-    if (parent !== undefined && !isSampled(parent) && parentBased) {
+    if (parent !== undefined && !isSampled(parent) && this.parentBased) {
       // An unsampled trace stays unsampled: its context passes on as it came, with no span to make.
       return {
         span: undefined,

@@ -24,9 +24,10 @@ export class PullMetricReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}
   protected async onForceFlush(): Promise<void> {}
 
+  /** The metrics as they stand; plain data, which postMessage clones on its way to the main thread. */
   async collectPlain(thread: string): Promise<ThreadMetrics> {
     const { resourceMetrics } = await this.collect();
-    return { thread, scopeMetrics: structuredClone(resourceMetrics.scopeMetrics) };
+    return { thread, scopeMetrics: resourceMetrics.scopeMetrics };
   }
 }
 

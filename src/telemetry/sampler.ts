@@ -8,9 +8,7 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace';
 import type { SamplerName } from './settings.ts';
-
-/** The span attribute that marks a high-rate message starting a trace (market data): sampled at its own ratio. */
-export const HIGH_RATE_ATTRIBUTE = 'foxtrot.trace.high_rate';
+import { HIGH_RATE_ATTRIBUTE } from './trace-context.ts';
 
 export function namedSampler(name: SamplerName, ratio: number): Sampler {
   switch (name) {

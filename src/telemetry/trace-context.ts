@@ -1,6 +1,9 @@
 import { type SpanContext, TraceFlags } from '@opentelemetry/api';
 import { parseTraceParent, TraceState } from '@opentelemetry/core';
 
+/** The span attribute that marks a high-rate message starting a trace (market data): sampled at its own ratio. */
+export const HIGH_RATE_ATTRIBUTE = 'foxtrot.trace.high_rate';
+
 /** The W3C trace context fields an envelope carries. */
 export interface TraceCarrier {
   traceparent?: string;

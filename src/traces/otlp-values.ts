@@ -64,12 +64,14 @@ export function attributesOf(list: KeyValueInput[] | undefined, where: string): 
   return attributes;
 }
 
+const HEX = /^[0-9a-f]*$/;
+
 /** Ids: hex in JSON, bytes in protobuf. An id of the wrong length is not OTLP. */
 function hexOf(value: string | Uint8Array | undefined, where: string, bytes: number): string {
   if (value === undefined || value === null) return '';
   const hex = typeof value === 'string' ? value.toLowerCase() : Buffer.from(value).toString('hex');
   if (hex === '') return '';
-  if (bytes > 0 && !new RegExp(`^[0-9a-f]{${bytes * 2}}$`).test(hex)) {
+  if (bytes > 0 && (hex.length !== bytes * 2 || !HEX.test(hex))) {
     throw new OtlpInputError(`${where}: expected ${bytes} bytes as hex, got '${String(value).slice(0, 40)}'`);
   }
   return hex;

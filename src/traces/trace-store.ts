@@ -43,6 +43,35 @@ function matchesOf(text: unknown, field: string): string[] {
   return [...text.matchAll(new RegExp(`"${field}":"([^"]{1,100})"`, 'g'))].map((match) => match[1] as string);
 }
 
+/** The actor a supervisor's span is about (`supervise <actor>`), if it is one. */
+function supervisedActor(span: SpanView): string | undefined {
+  return /^supervise (.+)$/.exec(span.name)?.[1];
+}
+
+/** A trace's summary with one more of its spans folded in. */
+function summarized(known: TraceSummary | undefined, span: SpanView): TraceSummary {
+  const isRoot = span.parentSpanId === '';
+  const start = Math.min(known?.start ?? span.start, span.start);
+  const end = Math.max(known === undefined ? span.end : known.start + known.durationMs, span.end);
+  const payload = span.attributes['foxtrot.message.payload'];
+  const summary: TraceSummary = {
+    traceId: span.traceId,
+    start,
+    durationMs: end - start,
+    rootName: isRoot ? span.name : (known?.rootName ?? span.name),
+    actors: addAll(known?.actors ?? [], span.actor ? [span.actor] : []),
+    threads: addAll(known?.threads ?? [], span.thread ? [span.thread] : []),
+    spanCount: (known?.spanCount ?? 0) + 1,
+    errorCount: (known?.errorCount ?? 0) + (span.status.code === 2 ? 1 : 0),
+    orderIds: addAll(known?.orderIds ?? [], matchesOf(payload, 'clientOrderId')),
+    instruments: addAll(known?.instruments ?? [], matchesOf(payload, 'instrumentId')),
+    types: addAll(known?.types ?? [], span.messageType ? [span.messageType] : []),
+  };
+  const rootActor = isRoot ? span.actor : known?.rootActor;
+  if (rootActor !== undefined) summary.rootActor = rootActor;
+  return summary;
+}
+
 /**
  * The trace viewer's own LMDB environment: spans by trace, a summary of each trace, traces by start time, and each
  * actor's handled messages (state before and after) and restarts, for the actor view. One ingest is one transaction.
@@ -70,56 +99,50 @@ export class TraceStore {
     this.restarts = this.root.openDB({ name: 'actor-restarts' });
   }
 
-  /** Stores spans and updates what they touch; returns the ids of the traces touched. */
+  /**
+   * Stores spans and updates what they touch; returns the ids of the traces touched. An export brings many spans of
+   * few traces and actors: their summaries are folded in memory and written once each.
+   */
   ingest(spans: readonly SpanView[], now = Date.now()): string[] {
-    const touched = new Set<string>();
+    const traces = new Map<string, { storedStart: number | undefined; summary: TraceSummary | undefined }>();
+    const actors = new Map<string, ActorSummary | undefined>();
     this.root.transactionSync(() => {
       for (const span of spans) {
         this.spans.putSync([span.traceId, span.spanId], span);
-        this.summarize(span);
-        this.indexActor(span);
-        touched.add(span.traceId);
+        let trace = traces.get(span.traceId);
+        if (trace === undefined) {
+          const stored = this.traces.get(span.traceId);
+          trace = { storedStart: stored?.start, summary: stored };
+          traces.set(span.traceId, trace);
+        }
+        trace.summary = summarized(trace.summary, span);
+        this.indexActor(span, actors);
       }
+      for (const [traceId, { storedStart, summary }] of traces) {
+        if (summary === undefined) continue;
+        if (storedStart !== summary.start) {
+          if (storedStart !== undefined) this.byStart.removeSync([storedStart, traceId]);
+          this.byStart.putSync([summary.start, traceId], true);
+        }
+        this.traces.putSync(traceId, summary);
+      }
+      for (const [id, summary] of actors) if (summary !== undefined) this.actors.putSync(id, summary);
       this.prune(now);
     });
-    return [...touched];
+    return [...traces.keys()];
   }
 
-  private summarize(span: SpanView): void {
-    const known = this.traces.get(span.traceId);
-    const isRoot = span.parentSpanId === '';
-    const start = Math.min(known?.start ?? span.start, span.start);
-    const end = Math.max(known === undefined ? span.end : known.start + known.durationMs, span.end);
-    const payload = span.attributes['foxtrot.message.payload'];
-    const summary: TraceSummary = {
-      traceId: span.traceId,
-      start,
-      durationMs: end - start,
-      rootName: isRoot ? span.name : (known?.rootName ?? span.name),
-      actors: addAll(known?.actors ?? [], span.actor ? [span.actor] : []),
-      threads: addAll(known?.threads ?? [], span.thread ? [span.thread] : []),
-      spanCount: (known?.spanCount ?? 0) + 1,
-      errorCount: (known?.errorCount ?? 0) + (span.status.code === 2 ? 1 : 0),
-      orderIds: addAll(known?.orderIds ?? [], matchesOf(payload, 'clientOrderId')),
-      instruments: addAll(known?.instruments ?? [], matchesOf(payload, 'instrumentId')),
-      types: addAll(known?.types ?? [], span.messageType ? [span.messageType] : []),
-    };
-    const rootActor = isRoot ? span.actor : known?.rootActor;
-    if (rootActor !== undefined) summary.rootActor = rootActor;
-    if (known !== undefined && known.start !== start) this.byStart.removeSync([known.start, span.traceId]);
-    this.byStart.putSync([start, span.traceId], true);
-    this.traces.putSync(span.traceId, summary);
-  }
-
-  private indexActor(span: SpanView): void {
-    const supervised = /^supervise (.+)$/.exec(span.name)?.[1];
+  /** Indexes an actor's span: its state before and after, a supervisor's restart events, the actor's summary. */
+  private indexActor(span: SpanView, actors: Map<string, ActorSummary | undefined>): void {
+    const supervised = supervisedActor(span);
     const actor = supervised ?? span.actor;
     if (actor === undefined) return;
-    const known = this.actors.get(actor);
+    const known = actors.has(actor) ? actors.get(actor) : this.actors.get(actor);
     const restartEvents = supervised === undefined ? [] : span.events;
-    this.actors.putSync(actor, {
+    const kind = span.actorKind ?? known?.kind;
+    actors.set(actor, {
       id: actor,
-      ...((span.actorKind ?? known?.kind) ? { kind: span.actorKind ?? known?.kind } : {}),
+      ...(kind ? { kind } : {}),
       lastSeen: Math.max(known?.lastSeen ?? 0, span.end),
       spans: (known?.spans ?? 0) + 1,
       restarts: (known?.restarts ?? 0) + restartEvents.filter((event) => event.name === 'restarted').length,
@@ -163,7 +186,7 @@ export class TraceStore {
       end: [`${traceId}\u0000`],
       snapshot: false,
     })) {
-      const actor = /^supervise (.+)$/.exec(value.name)?.[1] ?? value.actor;
+      const actor = supervisedActor(value) ?? value.actor;
       if (actor !== undefined) {
         this.states.removeSync([actor, value.start, value.spanId]);
         for (const event of value.events) this.restarts.removeSync([actor, event.time, value.spanId]);

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SpanView } from '../../src/traces/span-view.ts';
 import { healthy, type Running, startNode, stop, trading, until } from '../support/node-process.ts';
-import { consumerSpan, OtlpReceiver, type ReceivedSpan, SPAN_KIND } from '../support/otlp-receiver.ts';
-
-const PRODUCER = SPAN_KIND.producer;
+import { consumerSpan, OtlpReceiver } from '../support/otlp-receiver.ts';
 
 interface Sample {
   name: string;
@@ -69,17 +68,17 @@ describe('foxtrot run with tracing and metrics', () => {
         for (const fill of receiver.spans.filter((s) => s.attributes['foxtrot.message.type'] === 'fill')) {
           const spans = receiver.trace(fill.traceId);
           const root = spans.find((span) => span.parentSpanId === '');
-          if (root?.kind === PRODUCER && root.attributes['foxtrot.message.type'] === 'submit') return spans;
+          if (root?.kind === 'PRODUCER' && root.attributes['foxtrot.message.type'] === 'submit') return spans;
         }
         return undefined;
       },
       30_000,
     );
-    const root = order.find((span) => span.parentSpanId === '') as ReceivedSpan;
-    expect(root.resource['thread.name']).toBe(root.attributes['foxtrot.actor.id']);
+    const root = order.find((span) => span.parentSpanId === '') as SpanView;
+    expect(root.thread).toBe(root.attributes['foxtrot.actor.id']);
     expect(String(root.attributes['foxtrot.actor.id'])).toMatch(/^strategy-/);
 
-    const threads = new Set(order.map((span) => span.resource['thread.name']));
+    const threads = new Set(order.map((span) => span.thread));
     for (const thread of ['risk', 'execution', 'adapter-SIM', 'venue-SIM', 'portfolio']) {
       expect(threads).toContain(thread);
     }
@@ -90,7 +89,7 @@ describe('foxtrot run with tracing and metrics', () => {
     expect(order.filter((span) => span.parentSpanId === '')).toHaveLength(1);
     for (const span of order) if (span.parentSpanId !== '') expect(ids.has(span.parentSpanId)).toBe(true);
 
-    const risk = consumerSpan(order, 'risk', 'submit') as ReceivedSpan;
+    const risk = consumerSpan(order, 'risk', 'submit') as SpanView;
     expect(risk.attributes).toMatchObject({
       'foxtrot.actor.kind': 'risk',
       'foxtrot.actor.state.before': 'ACTIVE',

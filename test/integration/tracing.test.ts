@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SpanView } from '../../src/traces/span-view.ts';
 import { counterProtocol } from '../fixtures/counter.ts';
-import { consumerSpan, OtlpReceiver, type ReceivedSpan, SPAN_KIND } from '../support/otlp-receiver.ts';
+import { consumerSpan, OtlpReceiver } from '../support/otlp-receiver.ts';
 import { counter, startSystem, type TestSystem, waitFor } from '../support/system.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
-const PRODUCER = SPAN_KIND.producer;
 const ERROR = 2;
 
 /*
@@ -62,9 +62,7 @@ describe('tracing across worker threads', () => {
       'every hop',
     );
     const spans = receiver.trace(last.traceId);
-    expect(new Set(handled.map((span) => span?.resource['thread.name']))).toEqual(
-      new Set(['a', 'b', 'c', 'd']),
-    );
+    expect(new Set(handled.map((span) => span?.thread))).toEqual(new Set(['a', 'b', 'c', 'd']));
 
     // a's span is the root (the main thread's tell carried no context); every other hop hangs off a PRODUCER span
     // of the hop before, made in that actor's thread.
@@ -72,15 +70,15 @@ describe('tracing across worker threads', () => {
     expect(handled[0]?.parentSpanId).toBe('');
     for (let hop = 1; hop < handled.length; hop += 1) {
       const producer = byId.get(handled[hop]?.parentSpanId ?? '');
-      expect(producer?.kind).toBe(PRODUCER);
+      expect(producer?.kind).toBe('PRODUCER');
       expect(producer?.attributes['messaging.destination.name']).toBe(['a', 'b', 'c', 'd'][hop]);
       expect(producer?.parentSpanId).toBe(handled[hop - 1]?.spanId);
-      expect(producer?.resource['thread.name']).toBe(['a', 'b', 'c', 'd'][hop - 1]);
+      expect(producer?.thread).toBe(['a', 'b', 'c', 'd'][hop - 1]);
     }
     for (const span of spans) {
       if (span.parentSpanId !== '') expect(byId.has(span.parentSpanId)).toBe(true);
     }
-    const d = handled[3] as ReceivedSpan;
+    const d = handled[3] as SpanView;
     expect(d.attributes).toMatchObject({
       'messaging.system': 'foxtrot',
       'messaging.operation.name': 'process',
@@ -93,7 +91,7 @@ describe('tracing across worker threads', () => {
     });
     expect(typeof d.attributes['messaging.message.id']).toBe('string');
     expect(typeof d.attributes['foxtrot.mailbox.depth']).toBe('number');
-    expect(d.resource['service.name']).toBe('foxtrot-test');
+    expect(d.service).toBe('foxtrot-test');
   });
 
   it('records state changes: the state value before and after a transition', async () => {
@@ -119,7 +117,7 @@ describe('tracing across worker threads', () => {
       'the restart span',
     );
     expect(supervision.parentSpanId).toBe(failed.spanId);
-    expect(supervision.resource['thread.name']).toBe('main');
+    expect(supervision.thread).toBe('main');
     expect(supervision.events.map((event) => event.name)).toEqual([
       'failure detected',
       'restarting',

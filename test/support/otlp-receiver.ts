@@ -1,67 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-/** One span as an OTLP/HTTP JSON export carries it, flattened: attributes as a plain object. */
-export interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string;
-  name: string;
-  kind: number;
-  attributes: Record<string, unknown>;
-  resource: Record<string, unknown>;
-  events: Array<{ name: string; attributes: Record<string, unknown> }>;
-  links: Array<{ traceId: string; spanId: string }>;
-  status: { code?: number; message?: string };
-}
-
-type OtlpValue = {
-  stringValue?: string;
-  intValue?: string | number;
-  doubleValue?: number;
-  boolValue?: boolean;
-  arrayValue?: { values?: OtlpValue[] };
-};
-type OtlpAttribute = { key: string; value: OtlpValue };
-
-function decodeValue(value: OtlpValue): unknown {
-  if (value.stringValue !== undefined) return value.stringValue;
-  if (value.intValue !== undefined) return Number(value.intValue);
-  if (value.doubleValue !== undefined) return value.doubleValue;
-  if (value.boolValue !== undefined) return value.boolValue;
-  if (value.arrayValue !== undefined) return (value.arrayValue.values ?? []).map(decodeValue);
-  return undefined;
-}
-
-function attributes(list: OtlpAttribute[] | undefined): Record<string, unknown> {
-  return Object.fromEntries((list ?? []).map(({ key, value }) => [key, decodeValue(value)]));
-}
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes?: OtlpAttribute[];
-  events?: Array<{ name: string; attributes?: OtlpAttribute[] }>;
-  links?: Array<{ traceId: string; spanId: string }>;
-  status?: { code?: number; message?: string };
-}
-
-interface OtlpTraces {
-  resourceSpans?: Array<{
-    resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: Array<{ spans?: OtlpSpan[] }>;
-  }>;
-}
+import { spansOfJson, spansOfProtobuf } from '../../src/traces/otlp-protobuf.ts';
+import type { SpanView } from '../../src/traces/span-view.ts';
 
 /**
- * An OTLP/HTTP receiver on loopback for tests: takes what the OpenTelemetry JS exporters post as JSON to
- * /v1/traces (and accepts /v1/metrics), and keeps the spans.
+ * An OTLP/HTTP receiver on loopback for tests: keeps the spans posted to /v1/traces (JSON or protobuf, decoded as
+ * `foxtrot traces` decodes them) and counts the posts to /v1/metrics.
  */
 export class OtlpReceiver {
-  readonly spans: ReceivedSpan[] = [];
+  readonly spans: SpanView[] = [];
   metricPosts = 0;
   private constructor(
     private readonly server: Server,
@@ -74,11 +21,13 @@ export class OtlpReceiver {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (request.url === '/v1/traces') receiver?.take(JSON.parse(body) as OtlpTraces);
+        const body = Buffer.concat(chunks);
+        const protobuf = String(request.headers['content-type']).startsWith('application/x-protobuf');
+        if (request.url === '/v1/traces')
+          receiver?.spans.push(...(protobuf ? spansOfProtobuf(body) : spansOfJson(body)));
         else if (request.url === '/v1/metrics' && receiver) receiver.metricPosts += 1;
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end('{}');
+        response.writeHead(200, { 'content-type': protobuf ? 'application/x-protobuf' : 'application/json' });
+        response.end(protobuf ? undefined : '{}');
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,32 +36,7 @@ export class OtlpReceiver {
     return receiver;
   }
 
-  private take(traces: OtlpTraces): void {
-    for (const resourceSpans of traces.resourceSpans ?? []) {
-      const resource = attributes(resourceSpans.resource?.attributes);
-      for (const scope of resourceSpans.scopeSpans ?? []) {
-        for (const span of scope.spans ?? []) {
-          this.spans.push({
-            traceId: span.traceId,
-            spanId: span.spanId,
-            parentSpanId: span.parentSpanId ?? '',
-            name: span.name,
-            kind: span.kind,
-            attributes: attributes(span.attributes),
-            resource,
-            events: (span.events ?? []).map((event) => ({
-              name: event.name,
-              attributes: attributes(event.attributes),
-            })),
-            links: (span.links ?? []).map((link) => ({ traceId: link.traceId, spanId: link.spanId })),
-            status: span.status ?? {},
-          });
-        }
-      }
-    }
-  }
-
-  trace(traceId: string): ReceivedSpan[] {
+  trace(traceId: string): SpanView[] {
     return this.spans.filter((span) => span.traceId === traceId);
   }
 
@@ -121,18 +45,7 @@ export class OtlpReceiver {
   }
 }
 
-export const SPAN_KIND = { producer: 4, consumer: 5 } as const;
-
 /** The span of `actor` handling a message of `type`, if one is among `spans`. */
-export function consumerSpan(
-  spans: readonly ReceivedSpan[],
-  actor: string,
-  type: string,
-): ReceivedSpan | undefined {
-  return spans.find(
-    (span) =>
-      span.kind === SPAN_KIND.consumer &&
-      span.attributes['foxtrot.actor.id'] === actor &&
-      span.attributes['foxtrot.message.type'] === type,
-  );
+export function consumerSpan(spans: readonly SpanView[], actor: string, type: string): SpanView | undefined {
+  return spans.find((span) => span.kind === 'CONSUMER' && span.actor === actor && span.messageType === type);
 }

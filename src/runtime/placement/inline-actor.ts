@@ -104,9 +104,8 @@ export class InlineActor implements ChildHandle, LocalTarget {
       cell.onFailure = (error) =>
         queueMicrotask(() => {
           const failedSpan = telemetry.failedSpan;
-          const reason = failure('machine-error', error);
           const traceparent = failedSpan ? carrierOf(failedSpan).traceparent : undefined;
-          this.exited(cell, traceparent && reason.type === 'failure' ? { ...reason, traceparent } : reason);
+          this.exited(cell, failure('machine-error', error, traceparent));
         });
       cell.onDone = (output) =>
         queueMicrotask(() => {

@@ -131,12 +131,12 @@ const control: WorkerControl = {
     const actorTelemetry = new ActorTelemetry(telemetry, init.actorId, definition.kind, () =>
       activeRouter.backlog(),
     );
+    const actorAttributes = { 'foxtrot.actor.id': init.actorId, 'foxtrot.actor.kind': definition.kind };
     telemetry.meter
       .createObservableGauge('foxtrot.mailbox.depth', {
         description: 'Messages received by an actor and not yet handled',
       })
       .addCallback((result) => result.observe(activeRouter.backlog(), actorAttributes));
-    const actorAttributes = { 'foxtrot.actor.id': init.actorId, 'foxtrot.actor.kind': definition.kind };
     const commitMs = telemetry.instruments.journalCommitMs(actorAttributes);
     const commitEntries = telemetry.instruments.journalBatch(actorAttributes);
     let journal: JournalEntry[] = [];
