@@ -1,4 +1,5 @@
 import type { Envelope } from '../runtime/envelope.ts';
+import type { OutboxBatch, OutgoingState } from '../runtime/router.ts';
 import type { ActorCommit } from '../runtime/snapshot-store.ts';
 import type { StoredActorState } from '../runtime/worker/protocol.ts';
 import { appendJournal, readStream } from './journal.ts';
@@ -14,6 +15,8 @@ import type { FoxtrotStore } from './store.ts';
 
 const MACHINE = 'machine';
 const PROGRESS = 'progress';
+/** [actorId, OUTBOX, link, firstSeq, lastSeq] -> the envelopes an endpoint numbered on a link in one commit. */
+const OUTBOX = 'outbox';
 
 /** A machine record: the snapshot, its timers, and how much of the actor's input journal it covers. */
 interface MachineRecord extends Pick<StoredActorState, 'machine' | 'timers'> {
@@ -40,7 +43,69 @@ export function writeActorCommit(store: FoxtrotStore, actorId: string, commit: A
     actors.putSync([actorId, MACHINE], encodeCloneable(record));
   }
   actors.putSync([actorId, PROGRESS], encodeCloneable(commit.progress));
+  if (commit.outbox !== undefined) writeOutbox(store, actorId, commit.outbox, commit.progress.outgoing);
   if (commit.journal.length > 0) appendJournal(store, actorId, commit.journal);
+}
+
+/** Keeps what the commit numbered, and lets go of what the peers have acknowledged since. */
+function writeOutbox(
+  store: FoxtrotStore,
+  actorId: string,
+  batches: readonly OutboxBatch[],
+  outgoing: OutgoingState,
+): void {
+  const { actors } = store.dbs;
+  for (const { link, firstSeq, envelopes } of batches) {
+    actors.putSync(
+      [actorId, OUTBOX, link, firstSeq, firstSeq + envelopes.length - 1],
+      encodeCloneable(envelopes),
+    );
+  }
+  for (const [link, state] of Object.entries(outgoing.links)) {
+    if (state.acked === undefined || state.acked < 1) continue;
+    for (const key of actors.getKeys({
+      start: [actorId, OUTBOX, link, 0],
+      end: [actorId, OUTBOX, link, state.acked + 1],
+    })) {
+      if ((key as OutboxKey)[4] <= state.acked) actors.removeSync(key);
+    }
+  }
+}
+
+type OutboxKey = [string, string, string, number, number];
+
+/**
+ * The envelopes each link's peer had not acknowledged, from the outbox, as the progress's `pending`: the next
+ * incarnation sends them again in order. Throws when the outbox lacks one of them (the store is damaged).
+ */
+function withOutbox(store: FoxtrotStore, actorId: string, outgoing: OutgoingState): OutgoingState {
+  const links: OutgoingState['links'] = {};
+  for (const [link, state] of Object.entries(outgoing.links)) {
+    if (state.acked === undefined) {
+      links[link] = state;
+      continue;
+    }
+    const pending: Envelope[] = [];
+    let next = state.acked + 1;
+    for (const { key, value } of store.dbs.actors.getRange({
+      start: [actorId, OUTBOX, link, 0],
+      end: [actorId, OUTBOX, link, state.nextSeq],
+    })) {
+      const [, , , firstSeq, lastSeq] = key as OutboxKey;
+      if (lastSeq < next) continue;
+      if (firstSeq > next) break;
+      const envelopes = decodeRecord<Envelope[]>(value as Uint8Array);
+      pending.push(...envelopes.slice(next - firstSeq));
+      next = lastSeq + 1;
+    }
+    if (next !== state.nextSeq) {
+      throw new Error(
+        `actor '${actorId}': its outbox to '${link}' lacks envelopes ${next}..${state.nextSeq - 1}, which its peer never acknowledged`,
+      );
+    }
+    links[link] = { ...state, pending };
+  }
+  return { ...outgoing, links };
 }
 
 /** Drops an actor's input records up to `throughSeq`: a snapshot covers them. */
@@ -62,10 +127,8 @@ export function readActorState(store: FoxtrotStore, actorId: string): StoredActo
   try {
     const { covers: covered, ...saved } = decodeRecord<MachineRecord>(machine as Uint8Array);
     covers = covered;
-    state = {
-      ...saved,
-      ...decodeRecord<Omit<StoredActorState, 'machine' | 'timers'>>(progress as Uint8Array),
-    };
+    const endpoint = decodeRecord<Omit<StoredActorState, 'machine' | 'timers'>>(progress as Uint8Array);
+    state = { ...saved, ...endpoint, outgoing: withOutbox(store, actorId, endpoint.outgoing) };
   } catch (error) {
     throw new Error(`${where(MACHINE)}/${PROGRESS}: ${(error as Error).message}`);
   }
@@ -80,6 +143,11 @@ export function deleteActorState(store: FoxtrotStore, actorId: string): void {
   store.write(() => {
     store.dbs.actors.removeSync([actorId, MACHINE]);
     store.dbs.actors.removeSync([actorId, PROGRESS]);
+    for (const key of store.dbs.actors.getKeys({ start: [actorId, OUTBOX] })) {
+      const [owner, part] = key as OutboxKey;
+      if (owner !== actorId || part !== OUTBOX) break;
+      store.dbs.actors.removeSync(key);
+    }
   });
 }
 

@@ -13,6 +13,8 @@ const ignore = (): void => undefined;
 
 interface WorkerHost {
   key: string;
+  /** The worker commits what it takes to a durable store (see Link.takeUnsaved). */
+  durable: boolean;
   control: Remote<WorkerControl>;
 }
 
@@ -157,8 +159,12 @@ export class Directory {
     b.linked.add(a.id);
     const onError = (error: unknown) =>
       this.log.debug({ err: error, a: a.id, b: b.id }, 'link attach failed');
-    b.host.control.attachLink(a.id, transfer(port2, [port2]), a.host.key, [a.id]).catch(onError);
-    a.host.control.attachLink(b.id, transfer(port1, [port1]), b.host.key, [b.id]).catch(onError);
+    b.host.control
+      .attachLink(a.id, transfer(port2, [port2]), a.host.key, [a.id], a.host.durable)
+      .catch(onError);
+    a.host.control
+      .attachLink(b.id, transfer(port1, [port1]), b.host.key, [b.id], b.host.durable)
+      .catch(onError);
   }
 
   private hostOf(id: string): WorkerHost | undefined {

@@ -5,6 +5,15 @@ import { isLinkMessage, type LinkMessage } from './wire.ts';
 /** Envelopes per postMessage at most: large enough to amortise the post, small enough to pipeline. */
 export const MAX_BATCH = 512;
 
+/** A link's outgoing side as saved with its endpoint's progress. */
+export interface OutgoingLinkState {
+  nextSeq: number;
+  pending: Envelope[];
+  overflow?: Envelope[];
+  /** With a durable outbox: the peer acknowledged up to here, and the outbox holds the unacknowledged rest. */
+  acked?: number;
+}
+
 export interface LinkEvents {
   /** Envelopes `firstSeq`, `firstSeq + 1`, ... arrived (possibly some already seen: check `received`). */
   onBatch(link: Link, firstSeq: number, envelopes: readonly unknown[]): void;
@@ -30,6 +39,10 @@ export class Link {
   private ackedUpTo = 0;
   private postedUpTo = 0;
   private ackSent = 0;
+  /** The highest outgoing sequence number handed to a durable outbox (see takeUnsaved). */
+  private savedUpTo = 0;
+  /** The peer saves what it takes with its state, so a durable outbox applies (see takeUnsaved). */
+  private peerDurable = false;
   /** The highest incoming sequence number covered by a commit: only that much may be acknowledged. */
   private committed = 0;
   private readonly unacked: Envelope[] = [];
@@ -58,11 +71,21 @@ export class Link {
     return this.ackedUpTo + this.unacked.length + 1;
   }
 
+  /** The highest sequence number the peer has acknowledged. */
+  get ackedThrough(): number {
+    return this.ackedUpTo;
+  }
+
   /**
    * What of this link's outgoing side must survive the sender's death: the numbering, and the envelopes that are
-   * in no live port (a detached link holds them in this thread's memory only). Posted ones are in the peer's port.
+   * in no live port (a detached link holds them in this thread's memory only). Posted ones are in the peer's port,
+   * which survives this thread's death but not the process's: a durable sender keeps every unacknowledged envelope
+   * in an outbox instead (`durableOutbox`, see takeUnsaved), and this state then says how far the peer acknowledged.
    */
-  outgoingState(): { nextSeq: number; pending: Envelope[]; overflow: Envelope[] } {
+  outgoingState(durableOutbox = false): OutgoingLinkState {
+    if (durableOutbox && this.peerDurable) {
+      return { nextSeq: this.nextSeq, pending: [], overflow: this.overflow.slice(), acked: this.ackedUpTo };
+    }
     return {
       nextSeq: this.nextSeq,
       pending: this.port === undefined ? this.unacked.slice() : [],
@@ -70,21 +93,51 @@ export class Link {
     };
   }
 
+  /**
+   * The envelopes numbered since the last call and not yet acknowledged, for a durable outbox to keep until the
+   * peer acknowledges them: a whole-process kill takes the peer's port and the peer's unsaved input with it, and
+   * the next incarnation must send them again (the peer skips those its saved watermark shows it had). Only for a
+   * durable peer: one that starts afresh has no watermark to skip by, and would act twice on what it had handled
+   * (a venue adapter would send an order twice); whoever talks to it reconciles instead.
+   */
+  takeUnsaved(): { firstSeq: number; envelopes: Envelope[] } | undefined {
+    if (!this.peerDurable) return undefined;
+    const firstSeq = Math.max(this.savedUpTo, this.ackedUpTo) + 1;
+    const last = this.nextSeq - 1;
+    if (firstSeq > last) return undefined;
+    this.savedUpTo = last;
+    return { firstSeq, envelopes: this.unacked.slice(firstSeq - this.ackedUpTo - 1) };
+  }
+
   /** Continues the numbering of an earlier incarnation of this endpoint, with what it had not yet handed over. */
-  restoreOutgoing(nextSeq: number, pending: readonly Envelope[], overflow: readonly Envelope[] = []): void {
+  restoreOutgoing(
+    nextSeq: number,
+    pending: readonly Envelope[],
+    overflow: readonly Envelope[] = [],
+    acked?: number,
+  ): void {
+    this.peerDurable = acked !== undefined;
     this.unacked.splice(0, this.unacked.length, ...pending);
     this.overflow.splice(0, this.overflow.length, ...overflow);
     this.ackedUpTo = nextSeq - 1 - pending.length;
     this.postedUpTo = this.ackedUpTo;
+    // Restored envelopes came from the outbox (or from no durable store), and are not to be saved again.
+    this.savedUpTo = nextSeq - 1;
   }
 
   get hasRoom(): boolean {
     return this.unacked.length < this.window;
   }
 
-  /** Connects to a (new) port of the peer. `watermark` is what this endpoint had taken from that peer before. */
-  attach(port: MessagePort, peerKey: string, watermark: number): void {
+  /**
+   * Connects to a (new) port of the peer. `watermark` is what this endpoint had taken from that peer before;
+   * `peerDurable`, whether the peer saves what it takes (see takeUnsaved).
+   */
+  attach(port: MessagePort, peerKey: string, watermark: number, peerDurable = false): void {
     this.detach();
+    // Newly durable: the outbox must come to hold everything unacknowledged, not only what is numbered from now.
+    if (peerDurable && !this.peerDurable) this.savedUpTo = this.ackedUpTo;
+    this.peerDurable = peerDurable;
     if (peerKey !== this.peerKey) {
       this.received = watermark;
       this.ackSent = watermark;

@@ -3,7 +3,7 @@ import { DeadLetterError, MailboxFullError } from '../resilience/errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { type DeadLetterSink, deadLetterOf } from './dead-letters.ts';
 import { createEnvelope, type Envelope, type EnvelopeOptions, isEnvelope } from './envelope.ts';
-import { Link } from './link.ts';
+import { Link, type OutgoingLinkState } from './link.ts';
 import { PendingAsks } from './pending-asks.ts';
 import type { ProgressBoard } from './progress-board.ts';
 import { actorOf, REJECTED_TYPE, REPLY_TYPE, type RejectionPayload } from './wire.ts';
@@ -24,8 +24,15 @@ export interface LocalTarget {
 export type SendStatus = 'sent' | 'held' | 'full' | 'dead';
 
 /** The outgoing side of an endpoint, saved with its actor's state: see Link.outgoingState. */
+/** Envelopes `firstSeq`, `firstSeq + 1`, ... numbered on one link: a durable sender keeps them until acknowledged. */
+export interface OutboxBatch {
+  link: string;
+  firstSeq: number;
+  envelopes: Envelope[];
+}
+
 export interface OutgoingState {
-  links: Record<string, { nextSeq: number; pending: Envelope[]; overflow?: Envelope[] }>;
+  links: Record<string, OutgoingLinkState>;
   unresolved: Record<string, Envelope[]>;
 }
 
@@ -124,7 +131,7 @@ export class Router {
     if (outgoing === undefined) return;
     for (const [name, state] of Object.entries(outgoing.links)) {
       const link = this.linkNamed(name);
-      link.restoreOutgoing(state.nextSeq, state.pending, state.overflow ?? []);
+      link.restoreOutgoing(state.nextSeq, state.pending, state.overflow ?? [], state.acked);
       this.routes.set(name, link);
     }
     for (const [actorId, held] of Object.entries(outgoing.unresolved))
@@ -144,12 +151,23 @@ export class Router {
     return link;
   }
 
-  outgoingState(): OutgoingState {
+  /** With `durableOutbox`, envelopes to durable peers are left to the outbox (see takeOutbox), not listed here. */
+  outgoingState(durableOutbox = false): OutgoingState {
     const links: OutgoingState['links'] = {};
-    for (const [name, link] of this.links) links[name] = link.outgoingState();
+    for (const [name, link] of this.links) links[name] = link.outgoingState(durableOutbox);
     const unresolved: OutgoingState['unresolved'] = {};
     for (const [actorId, held] of this.unresolved) unresolved[actorId] = held.slice();
     return { links, unresolved };
+  }
+
+  /** What each link to a durable peer numbered since the last call, for a durable outbox (see Link.takeUnsaved). */
+  takeOutbox(): OutboxBatch[] {
+    const batches: OutboxBatch[] = [];
+    for (const [name, link] of this.links) {
+      const unsaved = link.takeUnsaved();
+      if (unsaved !== undefined) batches.push({ link: name, ...unsaved });
+    }
+    return batches;
   }
 
   /**
@@ -281,10 +299,19 @@ export class Router {
     return new Promise((resolve) => this.writableWaiters.push(resolve));
   }
 
-  /** A direct port to the endpoint named `name` (an actor id, or `$main`), serving the given actor ids. */
-  attachLink(name: string, port: MessagePort, peerKey: string, actorIds: readonly string[]): void {
+  /**
+   * A direct port to the endpoint named `name` (an actor id, or `$main`), serving the given actor ids;
+   * `peerDurable` when that endpoint saves what it takes in a durable store (see Link.takeUnsaved).
+   */
+  attachLink(
+    name: string,
+    port: MessagePort,
+    peerKey: string,
+    actorIds: readonly string[],
+    peerDurable = false,
+  ): void {
     const link = this.linkNamed(name);
-    link.attach(port, peerKey, this.watermarks[peerKey] ?? 0);
+    link.attach(port, peerKey, this.watermarks[peerKey] ?? 0, peerDurable);
     // Attaching may set what was taken from this peer (its watermark): the board must not keep an older value
     // if this endpoint dies before its next commit.
     this.writeBoard(link);

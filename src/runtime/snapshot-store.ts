@@ -1,4 +1,5 @@
 import type { Envelope } from './envelope.ts';
+import type { OutboxBatch } from './router.ts';
 import type { StoredActorState } from './worker/protocol.ts';
 
 /** A record an actor asks to journal (`io.journal`): committed with the actor's state, in the same transaction. */
@@ -27,6 +28,11 @@ export interface ActorCommit {
   journal: readonly JournalEntry[];
   /** Messages that changed the machine in this commit, journaled for replay (see ActorDefinition.replayable). */
   inputs?: readonly Envelope[];
+  /**
+   * What the endpoint numbered on its links in this commit: kept until the peers acknowledge it (the progress's
+   * `acked`), so that a whole-process kill, which takes the peers' ports too, loses none of it.
+   */
+  outbox?: readonly OutboxBatch[];
   /** With a machine: how many messages before it to keep in its input journal; older ones are compacted. */
   keepInputs?: number;
 }

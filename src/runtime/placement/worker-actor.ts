@@ -126,7 +126,11 @@ export class WorkerActor implements ChildHandle {
     }
     this.phase = 'running';
     spawned.lastBeat = Date.now();
-    this.ctx.directory.upWorker(this.id, { key: endpointKey, control: spawned.control });
+    this.ctx.directory.upWorker(this.id, {
+      key: endpointKey,
+      control: spawned.control,
+      durable: persist && this.ctx.snapshots.workerWriter !== undefined,
+    });
     for (const to of this.pendingResolves.splice(0)) this.ctx.directory.resolveForWorker(this.id, to);
     this.watchHeartbeats(spawned);
     if (this.start_.standby) this.spare = this.spawn();

@@ -253,8 +253,9 @@ const control: WorkerControl = {
           progress: {
             endpointKey: init.endpointKey,
             watermarks: activeRouter.currentWatermarks(),
-            outgoing: activeRouter.outgoingState(),
+            outgoing: activeRouter.outgoingState(true),
           },
+          outbox: activeRouter.takeOutbox(),
           journal,
           ...(every === undefined ? {} : { inputs, keepInputs: every.keepMessages ?? 0 }),
         });
@@ -329,8 +330,8 @@ const control: WorkerControl = {
     injectFault(fault);
   },
 
-  attachLink(name, port, peerKey, actorIds) {
-    requireStarted().router.attachLink(name, port, peerKey, actorIds);
+  attachLink(name, port, peerKey, actorIds, peerDurable) {
+    requireStarted().router.attachLink(name, port, peerKey, actorIds, peerDurable);
   },
   routeVia(actorId, linkName) {
     requireStarted().router.routeVia(actorId, linkName);

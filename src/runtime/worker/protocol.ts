@@ -72,7 +72,14 @@ export interface WorkerControl {
   setLogLevel(level: LogLevel): Promise<void>;
   /** Makes the worker fail on purpose (chaos and fault tests). */
   injectFault(fault: InjectedFault): Promise<void>;
-  attachLink(name: string, port: MessagePort, peerKey: string, actorIds: string[]): void;
+  /** `peerDurable`: the peer saves what it takes in a durable store (see Link.takeUnsaved). */
+  attachLink(
+    name: string,
+    port: MessagePort,
+    peerKey: string,
+    actorIds: string[],
+    peerDurable: boolean,
+  ): void;
   routeVia(actorId: string, linkName: string): void;
   routeFailed(actorId: string, reason: string): void;
   available(actorId: string): void;
