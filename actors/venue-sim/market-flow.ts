@@ -1,5 +1,5 @@
 import { Decimal } from '../../src/domain/decimal.ts';
-import { type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
+import { type Instrument, type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
 import type { QuoteTick, TradeTick } from '../../src/domain/market-data.ts';
 import { closeSessions } from './order-flow.ts';
 import type { MarketDataTick } from './replay-file.ts';
@@ -94,15 +94,29 @@ export function step(turn: Turn): void {
   }
 }
 
+const DEFAULT_TRADE_DEPTH = Decimal.of(1_000_000);
+
 /**
- * Replayed ticks: a quote becomes the market's liquidity (one level a side, its sizes) and goes to subscribers as
- * it is; a trade goes to subscribers. The reader has already skipped (and counted) ticks of instruments the venue
- * does not list.
+ * A market made from a trade, for an instrument whose data has no quotes: a tick either side of the trade's price,
+ * as deep as the instrument's largest order (trade data says nothing of depth, and a backtest on it would
+ * otherwise fill only what each trade happened to print).
  */
+function marketAtTrade(
+  instrument: Instrument,
+  priceText: string,
+): { bids: Array<[string, string]>; asks: Array<[string, string]> } {
+  const price = Decimal.parse(priceText);
+  const depth = instrument.maxQuantity ?? DEFAULT_TRADE_DEPTH;
+  const below = price.sub(instrument.tickSize);
+  const bids: Array<[string, string]> = below.sign > 0 ? [[below.toString(), depth.toString()]] : [];
+  return { bids, asks: [[price.add(instrument.tickSize).toString(), depth.toString()]] };
+}
+
 /**
  * Market data handed to the venue (a replayed file, a backtest's feed): a quote becomes the book of its instrument,
- * and quotes and trades go to its subscribers. A tick for an instrument the venue does not list changes nothing and
- * is warned of. Returns how many were taken.
+ * and quotes and trades go to its subscribers. An instrument with no quote yet takes its book from trades (see
+ * marketAtTrade). A tick for an instrument the venue does not list changes nothing and is warned of. Returns how
+ * many were taken.
  */
 export function feed(turn: Turn, ticks: readonly MarketDataTick[]): number {
   const context = turn.context;
@@ -115,7 +129,12 @@ export function feed(turn: Turn, ticks: readonly MarketDataTick[]): number {
     }
     if (item.kind === 'quote') {
       const { bid, ask, bidSize, askSize } = item.tick;
+      if (context.quoted?.[item.tick.instrumentId] === undefined) {
+        context.quoted = { ...context.quoted, [item.tick.instrumentId]: true };
+      }
       route(turn, engine, engine.setMarket({ bids: [[bid, bidSize]], asks: [[ask, askSize]] }, turn.now));
+    } else if (context.quoted?.[item.tick.instrumentId] === undefined) {
+      route(turn, engine, engine.setMarket(marketAtTrade(engine.instrument, item.tick.price), turn.now));
     }
     publish(turn, item.tick.instrumentId, item.kind, item.tick);
     taken += 1;

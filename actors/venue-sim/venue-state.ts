@@ -94,6 +94,8 @@ export interface VenueContext {
   fills: number;
   syntheticTrades: number;
   replay: ReplaySettings | undefined;
+  /** Instruments whose market data had a quote: their book follows quotes, not trades (see market-flow's feed). */
+  quoted?: Record<string, true>;
   /** The last line of the replay file taken in: a restarted venue reads on after it. */
   replayLine: number;
   replayedLines: number;

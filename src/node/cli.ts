@@ -1,5 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { BacktestOptions } from '../backtest/backtest-command.ts';
+import { parseParams, parseTime } from '../backtest/flags.ts';
 import { DURABILITY_MODES } from '../persistence/store.ts';
+import { ValidationError } from '../resilience/errors.ts';
 import { LOG_LEVELS } from '../telemetry/logger.ts';
 import type { TracesOptions } from '../traces/run-viewer.ts';
 
@@ -69,6 +72,19 @@ export interface CommandHandlers {
   inspect(options: InspectOptions): Promise<number>;
   script(file: string): Promise<number>;
   traces(options: TracesOptions): Promise<number>;
+  backtest(options: BacktestOptions): Promise<number>;
+}
+
+/** A parser that throws ValidationError, as commander's InvalidArgumentError (so the flag is named, exit 2). */
+function flagParser<T>(parse: (raw: string) => T) {
+  return (raw: string): T => {
+    try {
+      return parse(raw);
+    } catch (error) {
+      if (error instanceof ValidationError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
 }
 
 /**
@@ -187,6 +203,52 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
       16,
     )
     .action(async (options: TracesOptions) => setExitCode(await handlers.traces(options)));
+
+  program
+    .command('backtest')
+    .description(
+      'replay market data (CSV or JSONL quotes and trades, several files merged in time order) through the ' +
+        "node's own actors on a simulated clock; write orders, fills, positions, equity, statistics and an HTML " +
+        'report to --out (format: docs/backtesting.md)',
+    )
+    .requiredOption('--data <files...>', 'market data files (docs/market-data-format.md)')
+    .requiredOption(
+      '--strategy <name|path>',
+      'a builtin strategy (market-maker, ma-crossover) or a module path',
+    )
+    .option(
+      '--params <json>',
+      "the strategy's parameters as a JSON object (a builtin's defaults fill the rest)",
+      flagParser(parseParams),
+    )
+    .option(
+      '--from <time>',
+      'start at this time (ISO 8601 or ms since the epoch)',
+      flagParser((raw) => parseTime('--from', raw)),
+    )
+    .option(
+      '--to <time>',
+      'stop after this time (ISO 8601 or ms since the epoch)',
+      flagParser((raw) => parseTime('--to', raw)),
+    )
+    .option('--out <dir>', 'where results go', './backtest-results')
+    .option(
+      '--seed <n>',
+      "the simulated venue's seed",
+      number('--seed', (v) => Number.isInteger(v) && v >= 0, 'a non-negative integer'),
+    )
+    .option('--skip-bad-lines', 'skip (and count) malformed lines instead of stopping at the first')
+    .option(
+      '--sweep <axes>',
+      "run one backtest per combination on a worker pool, e.g. 'fast=5..20:5,slow=20..60:10' or 'size=1|2'",
+    )
+    .option('--sort <statistic>', 'sort the sweep table by this statistic (highest first)', 'sharpe')
+    .option(
+      '--threads <n>',
+      'sweep worker threads (default: one per core)',
+      number('--threads', (v) => Number.isInteger(v) && v > 0, 'a positive integer'),
+    )
+    .action(async (options: BacktestOptions) => setExitCode(await handlers.backtest(options)));
 
   return program;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
+import type { BacktestOptions } from '../backtest/backtest-command.ts';
 import { runTraceViewer } from '../traces/run-viewer.ts';
 import { buildProgram } from './cli.ts';
 import { inspectCommand } from './inspect.ts';
@@ -19,11 +20,16 @@ async function script(file: string): Promise<number> {
   return summary.errors > 0 ? 1 : 0;
 }
 
-/** The `foxtrot` command: `run` (the node), `inspect`, `script` and `traces`. `npm start` is `foxtrot run`. */
+/** Loaded only for a backtest: the engine brings every actor's code into this thread. */
+async function backtest(options: BacktestOptions): Promise<number> {
+  return (await import('../backtest/backtest-command.ts')).backtestCommand(options);
+}
+
+/** The `foxtrot` command: `run` (the node), `inspect`, `script`, `traces` and `backtest`. `npm start` is `foxtrot run`. */
 export async function foxtrot(argv: readonly string[]): Promise<number> {
   let code = 0;
   const program = buildProgram(
-    { run: runNode, inspect: inspectCommand, script, traces: runTraceViewer },
+    { run: runNode, inspect: inspectCommand, script, traces: runTraceViewer, backtest },
     (exitCode) => {
       code = exitCode;
     },
