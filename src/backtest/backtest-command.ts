@@ -76,6 +76,7 @@ async function single(spec: BacktestSpec, out: string): Promise<number> {
   let result: BacktestResult;
   try {
     result = await runBacktest(spec, { onProgress: (p) => progress.update(p) });
+    progress.finish();
   } finally {
     progress.stop();
   }

@@ -22,6 +22,8 @@ function bar(format: string): SingleBar {
  */
 export function replayProgress(endTime: number | undefined): {
   update(progress: BacktestProgress): void;
+  /** The replay is complete (its last tick may fall short of the span's end): the bar shows it full. */
+  finish(): void;
   stop(): void;
 } {
   const progressBar = bar('backtest [{bar}] {percentage}% | {events} events | {simulated} | {rate} events/s');
@@ -39,6 +41,9 @@ export function replayProgress(endTime: number | undefined): {
         started = true;
         progressBar.start(span, done, payload);
       } else progressBar.update(done, payload);
+    },
+    finish() {
+      if (started) progressBar.update(progressBar.getTotal());
     },
     stop() {
       if (started) progressBar.stop();
