@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createStrategy, loadStrategyFactory } from '../../actors/strategy-host/load-strategy.ts';
+import { loadConfig } from '../node/config.ts';
 import { describeError, ValidationError } from '../resilience/errors.ts';
 import { lastTimestamp } from './data-span.ts';
 import { runBacktest, strategyParams } from './engine.ts';
@@ -19,6 +20,7 @@ import { finiteOrText, RESULT_FILES, writeResults } from './write-results.ts';
 
 /** `foxtrot backtest`'s flags, as commander parsed them. */
 export interface BacktestOptions {
+  config?: string;
   data: string[];
   strategy: string;
   params?: Record<string, unknown>;
@@ -41,6 +43,7 @@ function specOf(options: BacktestOptions): BacktestSpec {
   return {
     data: options.data,
     strategy: options.strategy,
+    ...(options.config === undefined ? {} : { config: loadConfig(options.config, {}) }),
     ...(options.params === undefined ? {} : { params: options.params }),
     ...(options.from === undefined ? {} : { from: options.from }),
     ...(options.to === undefined ? {} : { to: options.to }),

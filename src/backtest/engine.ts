@@ -47,32 +47,37 @@ export interface RunOptions {
 }
 
 /** A builtin strategy's defaults are those the node's default config runs it with; `params` override them. */
-export function strategyParams(spec: Pick<BacktestSpec, 'strategy' | 'params'>): Record<string, unknown> {
-  const defaults = DEFAULT_CONFIG.strategies.find((strategy) => strategy.strategy === spec.strategy)?.params;
+export function strategyParams(
+  spec: Pick<BacktestSpec, 'strategy' | 'params' | 'config'>,
+): Record<string, unknown> {
+  const base = spec.config ?? DEFAULT_CONFIG;
+  const defaults = base.strategies.find((strategy) => strategy.strategy === spec.strategy)?.params;
   return { ...defaults, ...spec.params };
 }
 
-/** The node's config for a backtest: the default node, trading the one strategy, with the spec's seed. */
+/** The node's config for a backtest: the spec's (or the default) node, trading the one strategy, with its seed. */
 function backtestConfig(spec: BacktestSpec, params: Record<string, unknown>): NodeConfig {
+  const base = spec.config ?? DEFAULT_CONFIG;
   return {
-    ...DEFAULT_CONFIG,
-    venue: { ...DEFAULT_CONFIG.venue, seed: spec.seed ?? DEFAULT_CONFIG.venue.seed },
+    ...base,
+    venue: { ...base.venue, seed: spec.seed ?? base.venue.seed },
     strategies: [{ id: STRATEGY_ID, strategy: spec.strategy, params }],
   };
 }
 
 /**
  * The node's own supervision tree with every actor placed inline and nothing persisted: the same actors, inputs
- * and wiring as live. The venue makes no market of its own (the data is the market), and execution also reports
- * order events to the recorder.
+ * and wiring as live. The venue makes no market of its own and replays no file of its own (the data is fed to it),
+ * and execution also reports order events to the recorder.
  */
 function inlineTree(config: NodeConfig, sinkId: string): SupervisorSpec<ActorStart> {
   const venueId = NODE_IDS.venue(config.venue.name);
   const place = (id: string, start: ActorStart): ActorStart => {
     const input = start.input as Record<string, unknown>;
+    const { replay: _replay, ...venueInput } = input;
     const patched =
       id === venueId
-        ? { ...input, market: { intervalMs: 0 } }
+        ? { ...venueInput, market: { intervalMs: 0 } }
         : id === NODE_IDS.execution
           ? { ...input, orderEventSinks: [...(input.orderEventSinks as string[]), RECORDER_ID] }
           : input;

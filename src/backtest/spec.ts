@@ -1,3 +1,4 @@
+import type { NodeConfig } from '../node/config.ts';
 import type { BacktestStatistics, ClosedTrade, EquityPoint, FillRecord, PricePoint } from './results.ts';
 
 /** One backtest: what `foxtrot backtest` is given, and what a sweep runs once per combination. */
@@ -16,6 +17,11 @@ export interface BacktestSpec {
   skipBadLines?: boolean;
   /** Seeds the simulated venue (its faults and fills); the same seed gives the same results. */
   seed?: number;
+  /**
+   * The node config whose venue (instruments, latency, fees), account and risk limits the backtest runs with, as a
+   * live node would (`--config`); its strategies give a builtin's default params. Default: the embedded config.
+   */
+  config?: NodeConfig;
 }
 
 /** How far a running backtest has got: for the progress bar. */

@@ -212,6 +212,10 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
         'report to --out (format: docs/backtesting.md)',
     )
     .requiredOption('--data <files...>', 'market data files (docs/market-data-format.md)')
+    .option(
+      '--config <file>',
+      "a node config (as for run): its venue's instruments, latency and fees, account and risk limits apply",
+    )
     .requiredOption(
       '--strategy <name|path>',
       'a builtin strategy (market-maker, ma-crossover) or a module path',
