@@ -11,6 +11,7 @@ import {
 } from './lib/report.ts';
 import { summarize } from './lib/stats.ts';
 import { askBench } from './suites/ask.ts';
+import { backtestEventsBench, backtestSweepBench } from './suites/backtest.ts';
 import { fillMathBench } from './suites/fill-math.ts';
 import { journalBench } from './suites/journal.ts';
 import { ordersBench } from './suites/orders.ts';
@@ -37,6 +38,8 @@ const benches: AnyBench[] = [
   recoveryBench,
   tracingOrdersBench,
   tracingTickToOrderBench,
+  backtestEventsBench,
+  backtestSweepBench,
 ] as AnyBench[];
 
 function parse() {
