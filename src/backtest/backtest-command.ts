@@ -6,6 +6,7 @@ import { describeError, ValidationError } from '../resilience/errors.ts';
 import { lastTimestamp } from './data-span.ts';
 import { runBacktest, strategyParams } from './engine.ts';
 import { replayProgress, sweepProgress } from './progress-bar.ts';
+import { formatNumber, formatPercent } from './report-html.ts';
 import type { BacktestResult, BacktestSpec } from './spec.ts';
 import {
   formatSweepTable,
@@ -52,8 +53,7 @@ function specOf(options: BacktestOptions): BacktestSpec {
   };
 }
 
-const percent = (fraction: number) => (Number.isFinite(fraction) ? `${(fraction * 100).toFixed(2)}%` : 'n/a');
-const ratio = (value: number) => (Number.isFinite(value) ? value.toFixed(3) : String(value));
+const ratio = (value: number) => formatNumber(value, 3);
 
 function summaryLines(result: BacktestResult, files: string[]): string[] {
   const s = result.statistics;
@@ -62,9 +62,9 @@ function summaryLines(result: BacktestResult, files: string[]): string[] {
     `${result.events} events from ${new Date(result.startTime).toISOString()} to ${new Date(result.endTime).toISOString()}` +
       (skipped.length > 0 ? `; skipped bad lines: ${skipped.join(', ')}` : ''),
     `orders ${result.orders.length}, fills ${result.fills.length}, round trips ${s.trades}`,
-    `return ${percent(s.totalReturn)} (annualized ${percent(s.annualizedReturn)}), volatility ${percent(s.volatility)}`,
-    `sharpe ${ratio(s.sharpe)}, sortino ${ratio(s.sortino)}, max drawdown ${percent(s.maxDrawdown)}`,
-    `win rate ${percent(s.winRate)}, profit factor ${ratio(s.profitFactor)}, fees ${s.fees}, turnover ${s.turnover}`,
+    `return ${formatPercent(s.totalReturn)} (annualized ${formatPercent(s.annualizedReturn)}), volatility ${formatPercent(s.volatility)}`,
+    `sharpe ${ratio(s.sharpe)}, sortino ${ratio(s.sortino)}, max drawdown ${formatPercent(s.maxDrawdown)}`,
+    `win rate ${formatPercent(s.winRate)}, profit factor ${ratio(s.profitFactor)}, fees ${s.fees}, turnover ${s.turnover}`,
     ...files.map((file) => `wrote ${file}`),
   ];
 }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { midOf } from '../../actors/market-data/mid.ts';
 import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import { createStrategy, loadStrategyFactory } from '../../actors/strategy-host/load-strategy.ts';
@@ -72,17 +73,22 @@ function backtestConfig(spec: BacktestSpec, params: Record<string, unknown>): No
  */
 function inlineTree(config: NodeConfig, sinkId: string): SupervisorSpec<ActorStart> {
   const venueId = NODE_IDS.venue(config.venue.name);
-  const place = (id: string, start: ActorStart): ActorStart => {
-    const input = start.input as Record<string, unknown>;
-    const { replay: _replay, ...venueInput } = input;
-    const patched =
-      id === venueId
-        ? { ...venueInput, market: { intervalMs: 0 } }
-        : id === NODE_IDS.execution
-          ? { ...input, orderEventSinks: [...(input.orderEventSinks as string[]), RECORDER_ID] }
-          : input;
-    return { actor: start.actor, input: patched, placement: 'inline', persist: false };
+  const inputOf = (id: string, input: Record<string, unknown>): Record<string, unknown> => {
+    if (id === venueId) {
+      const { replay: _replay, ...rest } = input;
+      return { ...rest, market: { intervalMs: 0 } };
+    }
+    if (id === NODE_IDS.execution) {
+      return { ...input, orderEventSinks: [...(input.orderEventSinks as string[]), RECORDER_ID] };
+    }
+    return input;
   };
+  const place = (id: string, start: ActorStart): ActorStart => ({
+    actor: start.actor,
+    input: inputOf(id, start.input as Record<string, unknown>),
+    placement: 'inline',
+    persist: false,
+  });
   const children = (list: ChildSpec<ActorStart>[]): ChildSpec<ActorStart>[] =>
     list.map((child) =>
       child.type === 'supervisor'
@@ -108,12 +114,10 @@ function inlineTree(config: NodeConfig, sinkId: string): SupervisorSpec<ActorSta
   return { ...tree, children: [recorder, ...children(tree.children)] };
 }
 
-/** A tick's price: a quote's mid, a trade's price. */
+/** A tick's price: a quote's mid (as market data marks the portfolio with it), a trade's price. */
 function priceOf(item: MarketDataTick): Decimal {
   if (item.kind === 'trade') return Decimal.parse(item.tick.price);
-  const bid = Decimal.parse(item.tick.bid);
-  const ask = Decimal.parse(item.tick.ask);
-  return bid.add(ask).div(Decimal.of(2), Math.max(bid.scale, ask.scale) + 1);
+  return midOf(Decimal.parse(item.tick.bid), Decimal.parse(item.tick.ask));
 }
 
 /** Return periods the statistics use: short enough to give a few dozen returns over the span replayed. */

@@ -45,9 +45,8 @@ export class EquitySampler {
 
   private take(time: number, ledger: BacktestLedger): void {
     const prices: Array<[string, number]> = [];
-    for (const instrumentId of ledger.markedInstruments()) {
-      prices.push([instrumentId, Number(ledger.markOf(instrumentId)?.toString())]);
-    }
+    for (const [instrumentId, price] of ledger.lastPrices())
+      prices.push([instrumentId, Number(price.toString())]);
     this.samples.push({ time, equity: Number(ledger.equity().toString()), prices });
   }
 

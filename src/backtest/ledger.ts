@@ -65,13 +65,9 @@ export class BacktestLedger {
     this.marks.set(instrumentId, price);
   }
 
-  markOf(instrumentId: string): Decimal | undefined {
-    return this.marks.get(instrumentId);
-  }
-
-  /** Instruments with a mark, in the order they were first marked. */
-  markedInstruments(): IterableIterator<string> {
-    return this.marks.keys();
+  /** The last price of each instrument, in the order they were first marked. */
+  lastPrices(): ReadonlyMap<string, Decimal> {
+    return this.marks;
   }
 
   equity(): Decimal {

@@ -20,6 +20,7 @@ export const recorderProtocol = defineProtocol({
       order: Type.Object({ clientOrderId: Type.String() }, { additionalProperties: true }),
       event: Type.Object({ type: Type.String() }, { additionalProperties: true }),
     }),
+    /** Execution sends its problems to its sinks, and logs them itself: the recorder takes and drops them. */
     executionProblem: Type.Unknown(),
   },
 });
@@ -46,9 +47,6 @@ export const recorderActor = defineActor({
       const { sinkId } = actor.snapshot.context as { sinkId: string };
       const { order, event } = message.payload as Omit<RecordedOrderEvent, 'at'>;
       sinks.get(sinkId)?.({ order, event, at: message.meta.timestamp });
-    },
-    executionProblem: (message, _actor, io) => {
-      io.log.warn({ problem: message.payload }, 'execution could not act on a message');
     },
   },
 });

@@ -1,5 +1,5 @@
 import type { Envelope } from '../runtime/envelope.ts';
-import type { OutboxBatch, OutgoingState } from '../runtime/router.ts';
+import type { OutboxChanges, OutgoingState } from '../runtime/router.ts';
 import type { ActorCommit } from '../runtime/snapshot-store.ts';
 import type { StoredActorState } from '../runtime/worker/protocol.ts';
 import { appendJournal, readStream } from './journal.ts';
@@ -43,31 +43,25 @@ export function writeActorCommit(store: FoxtrotStore, actorId: string, commit: A
     actors.putSync([actorId, MACHINE], encodeCloneable(record));
   }
   actors.putSync([actorId, PROGRESS], encodeCloneable(commit.progress));
-  if (commit.outbox !== undefined) writeOutbox(store, actorId, commit.outbox, commit.progress.outgoing);
+  if (commit.outbox !== undefined) writeOutbox(store, actorId, commit.outbox);
   if (commit.journal.length > 0) appendJournal(store, actorId, commit.journal);
 }
 
 /** Keeps what the commit numbered, and lets go of what the peers have acknowledged since. */
-function writeOutbox(
-  store: FoxtrotStore,
-  actorId: string,
-  batches: readonly OutboxBatch[],
-  outgoing: OutgoingState,
-): void {
+function writeOutbox(store: FoxtrotStore, actorId: string, { sent, acknowledged }: OutboxChanges): void {
   const { actors } = store.dbs;
-  for (const { link, firstSeq, envelopes } of batches) {
+  for (const { link, firstSeq, envelopes } of sent) {
     actors.putSync(
       [actorId, OUTBOX, link, firstSeq, firstSeq + envelopes.length - 1],
       encodeCloneable(envelopes),
     );
   }
-  for (const [link, state] of Object.entries(outgoing.links)) {
-    if (state.acked === undefined || state.acked < 1) continue;
+  for (const [link, through] of Object.entries(acknowledged)) {
     for (const key of actors.getKeys({
       start: [actorId, OUTBOX, link, 0],
-      end: [actorId, OUTBOX, link, state.acked + 1],
+      end: [actorId, OUTBOX, link, through + 1],
     })) {
-      if ((key as OutboxKey)[4] <= state.acked) actors.removeSync(key);
+      if ((key as OutboxKey)[4] <= through) actors.removeSync(key);
     }
   }
 }

@@ -41,6 +41,8 @@ export class Link {
   private ackSent = 0;
   /** The highest outgoing sequence number handed to a durable outbox (see takeUnsaved). */
   private savedUpTo = 0;
+  /** The acknowledgement last handed to the outbox, which lets go of what it covers (see takeAcknowledged). */
+  private releasedUpTo = 0;
   /** The peer saves what it takes with its state, so a durable outbox applies (see takeUnsaved). */
   private peerDurable = false;
   /** The highest incoming sequence number covered by a commit: only that much may be acknowledged. */
@@ -109,6 +111,16 @@ export class Link {
     return { firstSeq, envelopes: this.unacked.slice(firstSeq - this.ackedUpTo - 1) };
   }
 
+  /**
+   * How far the peer has acknowledged, when that moved since the last call: the outbox lets go of what it covers.
+   * Asked at every commit, so the outbox is only searched when there is something to let go of.
+   */
+  takeAcknowledged(): number | undefined {
+    if (!this.peerDurable || this.ackedUpTo <= this.releasedUpTo) return undefined;
+    this.releasedUpTo = this.ackedUpTo;
+    return this.ackedUpTo;
+  }
+
   /** Continues the numbering of an earlier incarnation of this endpoint, with what it had not yet handed over. */
   restoreOutgoing(
     nextSeq: number,
@@ -123,6 +135,8 @@ export class Link {
     this.postedUpTo = this.ackedUpTo;
     // Restored envelopes came from the outbox (or from no durable store), and are not to be saved again.
     this.savedUpTo = nextSeq - 1;
+    // What the outbox still holds up to the restored acknowledgement goes at the first commit.
+    this.releasedUpTo = 0;
   }
 
   get hasRoom(): boolean {

@@ -31,6 +31,12 @@ export interface OutboxBatch {
   envelopes: Envelope[];
 }
 
+/** What a commit changes in a durable outbox: envelopes to keep, and per link the acknowledgement that frees them. */
+export interface OutboxChanges {
+  sent: OutboxBatch[];
+  acknowledged: Record<string, number>;
+}
+
 export interface OutgoingState {
   links: Record<string, OutgoingLinkState>;
   unresolved: Record<string, Envelope[]>;
@@ -160,14 +166,20 @@ export class Router {
     return { links, unresolved };
   }
 
-  /** What each link to a durable peer numbered since the last call, for a durable outbox (see Link.takeUnsaved). */
-  takeOutbox(): OutboxBatch[] {
-    const batches: OutboxBatch[] = [];
+  /**
+   * For a durable outbox (see Link.takeUnsaved): what each link to a durable peer numbered since the last call, and
+   * how far each one's peer has acknowledged where that moved.
+   */
+  takeOutbox(): OutboxChanges {
+    const sent: OutboxBatch[] = [];
+    const acknowledged: Record<string, number> = {};
     for (const [name, link] of this.links) {
       const unsaved = link.takeUnsaved();
-      if (unsaved !== undefined) batches.push({ link: name, ...unsaved });
+      if (unsaved !== undefined) sent.push({ link: name, ...unsaved });
+      const through = link.takeAcknowledged();
+      if (through !== undefined) acknowledged[name] = through;
     }
-    return batches;
+    return { sent, acknowledged };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Envelope } from './envelope.ts';
-import type { OutboxBatch } from './router.ts';
+import type { OutboxChanges } from './router.ts';
 import type { StoredActorState } from './worker/protocol.ts';
 
 /** A record an actor asks to journal (`io.journal`): committed with the actor's state, in the same transaction. */
@@ -32,7 +32,7 @@ export interface ActorCommit {
    * What the endpoint numbered on its links in this commit: kept until the peers acknowledge it (the progress's
    * `acked`), so that a whole-process kill, which takes the peers' ports too, loses none of it.
    */
-  outbox?: readonly OutboxBatch[];
+  outbox?: OutboxChanges;
   /** With a machine: how many messages before it to keep in its input journal; older ones are compacted. */
   keepInputs?: number;
 }
