@@ -9,6 +9,7 @@ import { resolveTelemetry, TELEMETRY_ENV } from '../telemetry/settings.ts';
 import { startAdminServer } from './admin-server.ts';
 import { overridesOf, type RunOptions } from './cli.ts';
 import { loadConfig, type NodeConfig } from './config.ts';
+import { forceExit } from './force-exit.ts';
 import { FoxtrotNode } from './node.ts';
 import { formatStatus } from './status.ts';
 
@@ -40,10 +41,7 @@ function waitForStop(node: FoxtrotNode, durationS: number): Promise<string> {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
       signals += 1;
-      if (signals > 1) {
-        say(`${signal} while stopping: forcing exit`);
-        process.exit(130);
-      }
+      if (signals > 1) forceExit(`${signal} while stopping: forcing exit`);
       resolve(signal);
     };
     process.on('SIGINT', onSignal);
@@ -171,10 +169,7 @@ async function runOnStore(config: NodeConfig, store: FoxtrotStore): Promise<numb
       `chaos: ${injected.length} faults injected (${injected.map((r) => `${r.fault}@${r.actor}`).join(', ')})`,
     );
   }
-  if (!stopped) {
-    say(`did not stop within ${config.node.shutdownTimeoutMs} ms: exiting anyway`);
-    return 1;
-  }
+  if (!stopped) forceExit(`did not stop within ${config.node.shutdownTimeoutMs} ms: killing the process`);
   const reason = await node.system.whenTerminated();
   if (reason.type === 'failure') {
     say('stopped: the supervision tree gave up (see the log)');

@@ -36,7 +36,7 @@ export interface Running {
   text(path: string): Promise<{ code: number; type: string; body: string }>;
   child: ChildProcess;
   stderr: () => string;
-  exited: Promise<{ code: number | null; at: number }>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
   admin: (path: string, body?: unknown) => Promise<{ code: number; body: AdminBody }>;
 }
 
@@ -61,8 +61,8 @@ export async function startNode(
   child.stderr?.on('data', (chunk) => {
     err += chunk;
   });
-  const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, at: Date.now() })),
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
   const admin = async (path: string, body?: unknown) => {
     const response = await fetch(`http://127.0.0.1:${port}${path}`, {
