@@ -59,9 +59,39 @@ function trades(id: string, seed: number): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Bars of `barMs` over `hours` hours, made of a trade a second at the walk's best bid or ask (the aggressor's side):
+ * open, high, low and close of those trades, and their summed size as the volume.
+ */
+function bars(id: string, barMs: number, hours: number, seed: number): string {
+  const instrument = instrumentOf(specOf(id));
+  const market = DEFAULT_CONFIG.venue.markets[id];
+  if (market === undefined) throw new Error(`no default market for ${id}`);
+  let state = syntheticMarket({ ...market, seed }, instrument);
+  const rng = xoroshiro128plus(seed + 1000);
+  const lines = ['instrumentId,ts,durationMs,open,high,low,close,volume'];
+  for (let start = START; start < START + hours * 3_600_000; start += barMs) {
+    const prices: string[] = [];
+    let volume = 0;
+    for (let ts = start; ts < start + barMs; ts += 1000) {
+      const stepped = stepMarket(state, instrument);
+      state = stepped.state;
+      const buy = uniformInt(rng, 0, 1) === 1;
+      prices.push((buy ? stepped.levels.asks[0] : stepped.levels.bids[0])?.[0] as string);
+      volume += uniformInt(rng, 1, 500);
+    }
+    const byValue = [...prices].sort((a, b) => Number(a) - Number(b));
+    const [open, close] = [prices[0], prices[prices.length - 1]];
+    const [low, high] = [byValue[0], byValue[byValue.length - 1]];
+    lines.push(`${id},${start},${barMs},${open},${high},${low},${close},${(volume / 1000).toFixed(3)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 const files: Array<[string, string]> = [
   ['BTCUSDT.SIM-quotes.csv', quotes('BTCUSDT.SIM', 250, 11)],
   ['ETHUSDT.SIM-trades.jsonl', trades('ETHUSDT.SIM', 12)],
+  ['BTCUSDT.SIM-bars-1m.csv', bars('BTCUSDT.SIM', 60_000, 48, 13)],
 ];
 for (const [name, text] of files) {
   writeFileSync(new URL(name, out), text);

@@ -3,29 +3,37 @@ import { createInterface } from 'node:readline';
 import { Decimal } from '../../src/domain/decimal.ts';
 import { type Instrument, type InstrumentSpec, instrumentOf } from '../../src/domain/instrument.ts';
 import type { QuoteTick, TradeTick } from '../../src/domain/market-data.ts';
+import { type Bar, barTrades, checkBar } from './bar-ticks.ts';
 
 /*
- * Market data files (quotes and trades, CSV or JSONL; docs/market-data-format.md): a pure parser of one line, and
- * a streaming reader that hands out parsed ticks in chunks. The simulated venue replays with them; a backtest
- * reads the same files the same way.
+ * Market data files (quotes, trades and bars, CSV or JSONL; docs/market-data-format.md): a pure parser of one line,
+ * and a streaming reader that hands out parsed ticks in chunks. The simulated venue replays with them; a backtest
+ * reads the same files the same way. A bar becomes the four trades it is known to contain (bar-ticks.ts), so
+ * everything downstream of the reader sees ticks only.
  */
 
 export type MarketDataFormat = 'csv' | 'jsonl';
 
-/** A parsed line: a tick, or what is wrong with the line (naming its number and field). Blank lines are neither. */
-/** A market data line as the venue replays it, and as a backtest will. */
+/** A market data tick as the venue replays it, and as a backtest does. */
 export type MarketDataTick = { kind: 'quote'; tick: QuoteTick } | { kind: 'trade'; tick: TradeTick };
 
-export type ParsedLine = { tick: MarketDataTick } | { error: string } | undefined;
+/**
+ * A parsed line: its ticks (one, or a bar's four), or what is wrong with the line (naming its number and field).
+ * Blank lines and comments are neither.
+ */
+export type ParsedLine = { ticks: MarketDataTick[] } | { error: string } | undefined;
+
+type LineKind = 'quote' | 'trade' | 'bar';
 
 /** A CSV file's header: where each column is, and the kind of every row when the file has no `type` column. */
 export interface CsvHeader {
   index: Record<string, number>;
-  kind: 'quote' | 'trade' | undefined;
+  kind: LineKind | undefined;
 }
 
 const QUOTE_FIELDS = ['bid', 'ask', 'bidSize', 'askSize'] as const;
 const TRADE_FIELDS = ['price', 'size'] as const;
+const BAR_FIELDS = ['open', 'high', 'low', 'close', 'volume', 'durationMs'] as const;
 const KNOWN_COLUMNS = new Set([
   'type',
   'instrumentId',
@@ -34,6 +42,7 @@ const KNOWN_COLUMNS = new Set([
   ...TRADE_FIELDS,
   'side',
   'tradeId',
+  ...BAR_FIELDS,
 ]);
 const DECIMAL_TEXT = /^(0|[1-9]\d*)(\.\d+)?$/;
 const TIMESTAMP = /^\d+(\.\d+)?$/;
@@ -54,22 +63,44 @@ export function parseCsvHeader(text: string): CsvHeader | string {
   for (const required of ['instrumentId', 'ts']) {
     if (index[required] === undefined) return `header: no '${required}' column`;
   }
-  const has = (fields: readonly string[]) => fields.every((field) => index[field] !== undefined);
   if (index.type !== undefined) return { index, kind: undefined };
-  if (has(QUOTE_FIELDS) && !has(TRADE_FIELDS)) return { index, kind: 'quote' };
-  if (has(TRADE_FIELDS) && !has(QUOTE_FIELDS)) return { index, kind: 'trade' };
-  return `header: without a 'type' column, a file has either ${QUOTE_FIELDS.join(', ')} or ${TRADE_FIELDS.join(', ')}`;
+  const kinds = (
+    [
+      ['quote', QUOTE_FIELDS],
+      ['trade', TRADE_FIELDS],
+      ['bar', BAR_FIELDS],
+    ] as const
+  ).filter(([, fields]) => fields.every((field) => index[field] !== undefined));
+  if (kinds.length === 1) return { index, kind: (kinds[0] as (typeof kinds)[number])[0] };
+  return (
+    `header: without a 'type' column, a file has the columns of one kind only: ${QUOTE_FIELDS.join(', ')} ` +
+    `(quotes), ${TRADE_FIELDS.join(', ')} (trades) or ${BAR_FIELDS.join(', ')} (bars)`
+  );
 }
 
 type Fields = Record<string, unknown>;
 
-function positive(fields: Fields, name: string): string {
+function decimal(fields: Fields, name: string): string {
   const value = fields[name];
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || text === '') throw new Error(`${name}: missing`);
   if (!DECIMAL_TEXT.test(text)) throw new Error(`${name}: ${JSON.stringify(text)} is not a decimal number`);
+  return text;
+}
+
+function positive(fields: Fields, name: string): string {
+  const text = decimal(fields, name);
   if (Decimal.parse(text).sign <= 0) throw new Error(`${name}: ${text} must be positive`);
   return text;
+}
+
+function durationMs(fields: Fields): number {
+  const value = fields.durationMs;
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !/^[1-9]\d*$/.test(text)) {
+    throw new Error(`durationMs: ${JSON.stringify(value ?? null)} is not a whole number of ms above 0`);
+  }
+  return Number(text);
 }
 
 function timestamp(fields: Fields): number {
@@ -81,13 +112,44 @@ function timestamp(fields: Fields): number {
   return Number(text);
 }
 
-function tickOf(fields: Fields, defaultKind: 'quote' | 'trade' | undefined): MarketDataTick {
+function barOf(fields: Fields, instrumentId: string, ts: number): Bar {
+  const bar: Bar = {
+    instrumentId,
+    ts,
+    durationMs: durationMs(fields),
+    open: positive(fields, 'open'),
+    high: positive(fields, 'high'),
+    low: positive(fields, 'low'),
+    close: positive(fields, 'close'),
+    volume: decimal(fields, 'volume'),
+  };
+  const wrong = checkBar(bar);
+  if (wrong !== undefined) throw new Error(wrong);
+  return bar;
+}
+
+function ticksOf(
+  fields: Fields,
+  defaultKind: LineKind | undefined,
+  instruments: ReadonlyMap<string, Instrument> | undefined,
+): MarketDataTick[] {
   const instrumentId = fields.instrumentId;
   if (typeof instrumentId !== 'string' || instrumentId.length < 3) {
     throw new Error(`instrumentId: ${JSON.stringify(instrumentId)} is not an instrument id`);
   }
   const ts = timestamp(fields);
   const kind = fields.type === undefined || fields.type === '' ? defaultKind : fields.type;
+  if (kind === 'bar') {
+    const bar = barOf(fields, instrumentId, ts);
+    return barTrades(bar, instruments?.get(instrumentId)?.sizePrecision).map((tick) => ({
+      kind: 'trade',
+      tick,
+    }));
+  }
+  return [tickOf(fields, instrumentId, ts, kind)];
+}
+
+function tickOf(fields: Fields, instrumentId: string, ts: number, kind: unknown): MarketDataTick {
   if (kind === 'quote') {
     const [bid, ask, bidSize, askSize] = QUOTE_FIELDS.map((name) => positive(fields, name)) as [
       string,
@@ -118,7 +180,7 @@ function tickOf(fields: Fields, defaultKind: 'quote' | 'trade' | undefined): Mar
       },
     };
   }
-  throw new Error(`type: ${JSON.stringify(kind ?? null)} is not quote or trade`);
+  throw new Error(`type: ${JSON.stringify(kind ?? null)} is not quote, trade or bar`);
 }
 
 function csvFields(text: string, header: CsvHeader): Fields {
@@ -148,13 +210,15 @@ function jsonFields(text: string): Fields {
 
 /**
  * Parses one line of a market data file. `header` is the CSV file's header (unused for JSONL). Blank lines and
- * lines starting with `#` are not data: undefined.
+ * lines starting with `#` are not data: undefined. `instruments`, when given, set the size precision of a bar's
+ * trades.
  */
 export function parseMarketDataLine(
   text: string,
   line: number,
   format: MarketDataFormat,
   header?: CsvHeader,
+  instruments?: ReadonlyMap<string, Instrument>,
 ): ParsedLine {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.startsWith('#')) return undefined;
@@ -163,11 +227,17 @@ export function parseMarketDataLine(
       const fields = jsonFields(trimmed);
       const kind =
         fields.type ??
-        (fields.bid !== undefined ? 'quote' : fields.price !== undefined ? 'trade' : undefined);
-      return { tick: tickOf({ ...fields, type: kind }, undefined) };
+        (fields.bid !== undefined
+          ? 'quote'
+          : fields.price !== undefined
+            ? 'trade'
+            : fields.open !== undefined
+              ? 'bar'
+              : undefined);
+      return { ticks: ticksOf({ ...fields, type: kind }, undefined, instruments) };
     }
     if (header === undefined) return { error: `line ${line}: no CSV header before it` };
-    return { tick: tickOf(csvFields(trimmed, header), header.kind) };
+    return { ticks: ticksOf(csvFields(trimmed, header), header.kind, instruments) };
   } catch (error) {
     return { error: `line ${line}: ${(error as Error).message}` };
   }
@@ -207,9 +277,17 @@ export function checkTick(
   return undefined;
 }
 
+function misfitOf(ticks: MarketDataTick[], instruments: ReadonlyMap<string, Instrument>): string | undefined {
+  for (const tick of ticks) {
+    const misfit = checkTick(tick, instruments);
+    if (misfit) return misfit;
+  }
+  return undefined;
+}
+
 export interface MarketDataChunk {
   ticks: MarketDataTick[];
-  /** The line number of each tick. */
+  /** The line number of each tick (a bar's four ticks share their line's). */
   lines: number[];
   /** Lines that are not good ticks: skipped. */
   problems: Array<{ line: number; message: string }>;
@@ -264,15 +342,17 @@ export async function* readMarketData(
       }
       if (number <= afterLine) continue;
       chunk.lastLine = number;
-      const parsed = parseMarketDataLine(text, number, format, header);
+      const parsed = parseMarketDataLine(text, number, format, header, instruments);
       if (parsed === undefined) continue;
       if ('error' in parsed) chunk.problems.push({ line: number, message: parsed.error });
       else {
-        const misfit = instruments && checkTick(parsed.tick, instruments);
+        const misfit = instruments && misfitOf(parsed.ticks, instruments);
         if (misfit) chunk.problems.push({ line: number, message: `line ${number}: ${misfit}` });
         else {
-          chunk.ticks.push(parsed.tick);
-          chunk.lines.push(number);
+          for (const tick of parsed.ticks) {
+            chunk.ticks.push(tick);
+            chunk.lines.push(number);
+          }
         }
       }
       if (chunk.ticks.length + chunk.problems.length >= chunkSize) {

@@ -100,4 +100,23 @@ describe('backtest engine', () => {
     expect(skipped.skipped).toEqual({ [file]: 1 });
     expect(skipped.events).toBe(399);
   }, 60_000);
+
+  it('replays bars as the four trades each is known to hold, trading on the bar prices', async () => {
+    const bars = 'samples/BTCUSDT.SIM-bars-1m.csv';
+    const lines = readFileSync(bars, 'utf8').trim().split('\n').slice(1, 361);
+    const result = await runBacktest({
+      data: [bars],
+      strategy: 'ma-crossover',
+      params: { instrumentId: 'BTCUSDT.SIM', barIntervalMs: 300_000, fast: 3, slow: 8, size: '0.100' },
+      to: START + 6 * 3_600_000 - 1,
+    });
+    expect(result.events).toBe(4 * lines.length);
+    expect(result.fills.length).toBeGreaterThan(3);
+    // A trades-only market is a tick either side of the last trade: a fill is a bar price one tick worse.
+    const prices = new Set(lines.flatMap((line) => line.split(',').slice(3, 7)));
+    for (const fill of result.fills) {
+      const traded = (Number(fill.price) + (fill.side === 'BUY' ? -0.01 : 0.01)).toFixed(2);
+      expect(prices, `${fill.side} at ${fill.price}`).toContain(traded);
+    }
+  }, 60_000);
 });

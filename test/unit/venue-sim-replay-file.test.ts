@@ -24,20 +24,24 @@ describe('a market data line', () => {
 
   it('parses CSV quotes and trades by the type column, and infers the kind of a file without one', () => {
     expect(parseMarketDataLine('quote,BTCUSDT.SIM,5,1.00,1.10,2,3,,,', 2, 'csv', both)).toEqual({
-      tick: {
-        kind: 'quote',
-        tick: { instrumentId: 'BTCUSDT.SIM', ts: 5, bid: '1.00', ask: '1.10', bidSize: '2', askSize: '3' },
-      },
+      ticks: [
+        {
+          kind: 'quote',
+          tick: { instrumentId: 'BTCUSDT.SIM', ts: 5, bid: '1.00', ask: '1.10', bidSize: '2', askSize: '3' },
+        },
+      ],
     });
     expect(parseMarketDataLine('trade,BTCUSDT.SIM,6,,,,,1.05,0.5,SELL', 3, 'csv', both)).toEqual({
-      tick: {
-        kind: 'trade',
-        tick: { instrumentId: 'BTCUSDT.SIM', ts: 6, price: '1.05', size: '0.5', aggressor: 'SELL' },
-      },
+      ticks: [
+        {
+          kind: 'trade',
+          tick: { instrumentId: 'BTCUSDT.SIM', ts: 6, price: '1.05', size: '0.5', aggressor: 'SELL' },
+        },
+      ],
     });
     const trades = header('instrumentId,ts,price,size');
     expect(parseMarketDataLine('BTCUSDT.SIM,7,1.05,0.5', 2, 'csv', trades)).toMatchObject({
-      tick: { kind: 'trade' },
+      ticks: [{ kind: 'trade' }],
     });
   });
 
@@ -49,7 +53,7 @@ describe('a market data line', () => {
       ['quote,BTCUSDT.SIM,yesterday,1.00,1.10,2,3,,,', 'line 9: ts: "yesterday" is not a time in epoch ms'],
       ['trade,BTCUSDT.SIM,6,,,,,1.05,,', 'line 9: size: missing'],
       ['trade,BTCUSDT.SIM,6,,,,,1.05,1,LEFT', 'line 9: side: "LEFT" is not BUY or SELL'],
-      ['bar,BTCUSDT.SIM,6,,,,,1.05,1,', 'line 9: type: "bar" is not quote or trade'],
+      ['candle,BTCUSDT.SIM,6,,,,,1.05,1,', 'line 9: type: "candle" is not quote, trade or bar'],
       ['quote,BTCUSDT.SIM,5', 'line 9: 3 fields where the header has 10'],
     ];
     for (const [text, error] of cases) expect(parseMarketDataLine(text, 9, 'csv', both)).toEqual({ error });
@@ -78,9 +82,9 @@ describe('a market data line', () => {
         const ask = (Number(bid) + 1).toFixed(4);
         const quote = { instrumentId: 'BTCUSDT.SIM', ts, bid, ask, bidSize, askSize };
         const csv = `quote,BTCUSDT.SIM,${ts},${bid},${ask},${bidSize},${askSize},,,`;
-        expect(parseMarketDataLine(csv, 2, 'csv', both)).toEqual({ tick: { kind: 'quote', tick: quote } });
+        expect(parseMarketDataLine(csv, 2, 'csv', both)).toEqual({ ticks: [{ kind: 'quote', tick: quote }] });
         expect(parseMarketDataLine(JSON.stringify(quote), 1, 'jsonl')).toEqual({
-          tick: { kind: 'quote', tick: quote },
+          ticks: [{ kind: 'quote', tick: quote }],
         });
       }),
     );
