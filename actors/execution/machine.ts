@@ -53,6 +53,11 @@ export interface ExecutionContext extends OrderBookState {
 
 export type ExecutionEvent = ProtocolEvent<typeof executionProtocol>;
 
+function hasAny(records: Record<string, unknown>): boolean {
+  for (const _ in records) return true;
+  return false;
+}
+
 /** Runs a handler; what it cannot do (an unknown order or instrument) becomes a problem report, not a crash. */
 function handled(clientOrderId: string, run: () => Emission[]): Partial<ExecutionContext> {
   try {
@@ -79,6 +84,8 @@ export const executionMachine = setup({
   },
   guards: {
     timerOff: ({ context }) => context.inFlightCheckMs <= 0,
+    nothingToWatch: ({ context }) => !hasAny(context.inFlight) && !hasAny(context.emulated),
+    somethingToWatch: ({ context }) => hasAny(context.inFlight) || hasAny(context.emulated),
   },
   actions: {
     emit: () => undefined,
@@ -160,10 +167,21 @@ export const executionMachine = setup({
   }),
   initial: 'watching',
   states: {
-    // The in-flight timer: a delayed transition, so that it is saved with the state and re-armed on restore.
+    // The in-flight timer: a delayed transition, so that it is saved with the state and re-armed on restore. It
+    // runs only while some order awaits its venue or is emulated here (a GTD one may expire): a backtest's simulated
+    // clock then runs through the time with no order out without firing it.
     watching: {
-      always: { guard: 'timerOff', target: 'unwatched' },
+      always: [
+        { guard: 'timerOff', target: 'unwatched' },
+        { guard: 'nothingToWatch', target: 'resting' },
+      ],
       after: { inFlightCheck: { target: 'watching', reenter: true, actions: 'requestCheck' } },
+    },
+    resting: {
+      always: [
+        { guard: 'timerOff', target: 'unwatched' },
+        { guard: 'somethingToWatch', target: 'watching' },
+      ],
     },
     unwatched: {},
   },

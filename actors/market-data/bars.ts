@@ -51,7 +51,14 @@ export class TimeBars {
   constructor(
     readonly instrumentId: string,
     readonly intervalMs: number,
+    /** Told the end of every bar that opens. */
+    private readonly onOpen?: (end: number) => void,
   ) {}
+
+  /** When the bar in the making ends, if there is one. */
+  get openUntil(): number | undefined {
+    return this.open === undefined ? undefined : this.open.start + this.intervalMs;
+  }
 
   /** Adds a trade; returns the bar it closed, if it is the first tick past the open bar's end. */
   trade(price: Decimal, size: Decimal, ts: number): Bar | undefined {
@@ -93,6 +100,7 @@ export class TimeBars {
     const start = Math.floor(ts / this.intervalMs) * this.intervalMs;
     this.open = { start, trades: undefined, mids: undefined };
     this.floor = start;
+    this.onOpen?.(start + this.intervalMs);
     return open === undefined ? undefined : this.finish(open);
   }
 

@@ -30,12 +30,18 @@ export class Feed {
   private readonly series = new Map<string, Map<number, TimeBars>>();
   private readonly fanOut: FanOut;
   private readonly hasSinks: boolean;
+  /** The earliest bar end told to `barsDue` and not yet passed by `closeBars`. */
+  private dueAt = Number.POSITIVE_INFINITY;
+  private readonly opened: ((end: number) => void) | undefined;
 
+  /** `barsDue`, when given, is told when the earliest bar in the making ends, whenever that changes. */
   constructor(
     outlet: Outlet,
     maxInFlight: number,
     private readonly sinks: PriceSinks,
+    private readonly barsDue?: (at: number) => void,
   ) {
+    this.opened = barsDue && ((end) => this.due(end));
     this.fanOut = new FanOut(outlet, maxInFlight);
     this.hasSinks =
       sinks.execution !== undefined || sinks.portfolio !== undefined || sinks.risk !== undefined;
@@ -72,8 +78,12 @@ export class Feed {
     for (const subscriber of route.trades) this.fanOut.deliver(subscriber, key, 'trade', tick);
   }
 
-  /** Closes the bars whose interval ended by `now`, and forgets the bars no subscriber wants any more. */
+  /**
+   * Closes the bars whose interval ended by `now`, and forgets the bars no subscriber wants any more; then says
+   * when the earliest bar still in the making ends.
+   */
   closeBars(now: number, routes: Readonly<Record<string, Route>>): void {
+    let next = Number.POSITIVE_INFINITY;
     for (const [instrumentId, byInterval] of this.series) {
       const wanted = routes[instrumentId]?.bars ?? [];
       for (const [intervalMs, bars] of byInterval) {
@@ -81,10 +91,21 @@ export class Feed {
         if (route === undefined) {
           this.lateOfForgotten += bars.late;
           byInterval.delete(intervalMs);
-        } else this.emit(bars.closeUntil(now), route.subscribers);
+        } else {
+          this.emit(bars.closeUntil(now), route.subscribers);
+          next = Math.min(next, bars.openUntil ?? next);
+        }
       }
       if (byInterval.size === 0) this.series.delete(instrumentId);
     }
+    if (this.dueAt <= now) this.dueAt = Number.POSITIVE_INFINITY;
+    if (next < Number.POSITIVE_INFINITY) this.due(next);
+  }
+
+  private due(end: number): void {
+    if (end >= this.dueAt) return;
+    this.dueAt = end;
+    this.barsDue?.(end);
   }
 
   stats(subscriptions: Subscriptions): FeedStats {
@@ -116,7 +137,7 @@ export class Feed {
     }
     let bars = byInterval.get(intervalMs);
     if (bars === undefined) {
-      bars = new TimeBars(instrumentId, intervalMs);
+      bars = new TimeBars(instrumentId, intervalMs, this.opened);
       byInterval.set(intervalMs, bars);
     }
     return bars;

@@ -17,15 +17,23 @@ export interface MarketDataInput {
   priceSinks?: PriceSinks;
   /** Most messages unacknowledged per subscriber before it gets only the latest values. Default 512. */
   maxInFlightPerSubscriber?: number;
-  /** How often bars whose interval has ended are closed without a tick; 0 turns the timer off. Default 100. */
-  barCloseCheckMs?: number;
+  /**
+   * Whether a bar is closed at its end by a timer, so that a quiet market still gets its bars on time; without it,
+   * a bar closes with the first tick after it. Default true.
+   */
+  closeBarsOnTime?: boolean;
 }
 
 export interface MarketDataContext {
   adapters: Record<string, string>;
   priceSinks: PriceSinks;
   maxInFlight: number;
-  barCloseCheckMs: number;
+  closeBarsOnTime: boolean;
+  /**
+   * In `due`: when the earliest bar in the making ends, as the feed last said, and the time it said it (both ms).
+   */
+  barsDueAt: number;
+  barsDueSaidAt: number;
   subscriptions: Subscriptions;
   /** Derived from `subscriptions` at every change, read by the tick handlers. */
   routes: Record<string, Route>;
@@ -47,7 +55,9 @@ const adapterOf = (context: MarketDataContext, instrumentId: string) => {
  * Market data's modes and subscriptions. Ticks never reach the machine: the fast handlers in worker.ts read
  * `routes` from the current state. The machine records who wants what, asks adapters for new instruments, and
  * runs the timer that closes bars in quiet markets (by telling its own actor `closeBars`, so that the close runs
- * at the time that message carries).
+ * at the time that message carries). The timer is set for the end of the earliest bar in the making, which the
+ * feed reports with `barsDue`, rather than ticking at a fixed period: a backtest's simulated clock then runs
+ * through a quiet stretch in one step instead of one timer per period.
  */
 export const marketDataMachine = setup({
   types: {
@@ -56,15 +66,19 @@ export const marketDataMachine = setup({
     input: {} as MarketDataInput | undefined,
   },
   delays: {
-    barCloseCheck: ({ context }) => context.barCloseCheckMs,
+    untilBarsDue: ({ context }) => Math.max(0, context.barsDueAt - context.barsDueSaidAt),
   },
   guards: {
-    timerOff: ({ context }) => context.barCloseCheckMs <= 0,
+    timerOff: ({ context }) => !context.closeBarsOnTime,
+    earlier: ({ context, event }) => event.type === 'barsDue' && event.payload.at < context.barsDueAt,
   },
   actions: {
     emit: () => undefined,
     answerStats: () => undefined,
     requestCloseBars: () => undefined,
+    scheduleBars: assign(({ event }) =>
+      event.type === 'barsDue' ? { barsDueAt: event.payload.at, barsDueSaidAt: event.meta.timestamp } : {},
+    ),
     subscribe: assign(({ context, event }) => {
       if (event.type !== 'subscribe') return {};
       const { subscriber, instrumentId } = event.payload;
@@ -99,18 +113,24 @@ export const marketDataMachine = setup({
     adapters: input?.adapters ?? { SIM: 'adapter-SIM' },
     priceSinks: input?.priceSinks ?? {},
     maxInFlight: Math.max(1, input?.maxInFlightPerSubscriber ?? 512),
-    barCloseCheckMs: input?.barCloseCheckMs ?? 100,
+    closeBarsOnTime: input?.closeBarsOnTime ?? true,
+    barsDueAt: 0,
+    barsDueSaidAt: 0,
     subscriptions: {},
     routes: {},
     requested: {},
     outbox: [],
   }),
-  initial: 'timed',
+  initial: 'idle',
   states: {
-    // A delayed transition, so that the timer is saved with the state and re-armed on restore.
-    timed: {
+    idle: {
       always: { guard: 'timerOff', target: 'untimed' },
-      after: { barCloseCheck: { target: 'timed', reenter: true, actions: 'requestCloseBars' } },
+      on: { barsDue: { target: 'due', actions: 'scheduleBars' } },
+    },
+    // A delayed transition, so that the timer is saved with the state and re-armed on restore.
+    due: {
+      on: { barsDue: { guard: 'earlier', target: 'due', reenter: true, actions: 'scheduleBars' } },
+      after: { untilBarsDue: { target: 'idle', actions: 'requestCloseBars' } },
     },
     untimed: {},
   },

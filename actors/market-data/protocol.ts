@@ -25,6 +25,8 @@ export const marketDataProtocol = defineProtocol({
     }),
     /** Closes the bars whose interval has ended although no tick came after it (market data's own timer). */
     closeBars: Type.Object({}),
+    /** The feed's note to its own machine: a bar in the making ends at `at` (ms); the timer closes it then. */
+    barsDue: Type.Object({ at: Type.Number() }),
     stats: Type.Object({}),
   },
   replies: {

@@ -10,7 +10,13 @@ const feeds = new WeakMap<ActorIO, Feed>();
 function feedOf(io: ActorIO, context: MarketDataContext): Feed {
   let feed = feeds.get(io);
   if (feed === undefined) {
-    feed = new Feed(io, context.maxInFlight, context.priceSinks);
+    const barsDue = (at: number) => io.tell(io.self, 'barsDue', { at }, { trace: 'high-rate' });
+    feed = new Feed(
+      io,
+      context.maxInFlight,
+      context.priceSinks,
+      context.closeBarsOnTime ? barsDue : undefined,
+    );
     feeds.set(io, feed);
   }
   return feed;

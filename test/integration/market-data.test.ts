@@ -61,7 +61,6 @@ describe('market data in real workers', () => {
         id: 'market-data',
         start: marketData({
           priceSinks: { execution: 'exec', portfolio: 'pf', risk: 'risk' },
-          barCloseCheckMs: 50,
         }),
       },
     ]);

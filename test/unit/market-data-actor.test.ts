@@ -23,7 +23,7 @@ function marketData(input: MarketDataInput = {}) {
     journal: () => undefined,
     reply: (_request, payload) => replies.push(payload),
   };
-  const cell = new ActorCell(marketDataActor, { id: 'md', io, input: { barCloseCheckMs: 0, ...input } });
+  const cell = new ActorCell(marketDataActor, { id: 'md', io, input: { closeBarsOnTime: false, ...input } });
   const send = (type: string, payload: unknown, timestamp = Date.now()) => {
     const result = cell.deliver(
       createEnvelope('$main', 'md', type, payload, { replyTo: '$main#1', timestamp }),
