@@ -18,7 +18,13 @@ export interface PortfolioInput {
   omsType?: OmsType;
   /** Told of every position and free balance change, for its checks. Default `risk`. */
   riskId?: string;
+  /** Told of every position and balance change (`portfolioEvent`). */
   eventSinks?: string[];
+  /**
+   * Told of position changes only: strategies, which keep their positions and have no use for balances. The
+   * starting balances, told before any strategy exists, would only be dead letters to them.
+   */
+  positionSinks?: string[];
   /** Cash the account starts with, per currency (decimal text): risk is told the free balances at start. */
   balances?: Record<string, string>;
 }
@@ -26,6 +32,8 @@ export interface PortfolioInput {
 export interface PortfolioContext extends Book {
   riskId: string;
   eventSinks: string[];
+  /** Absent from a state saved before it existed. */
+  positionSinks?: string[];
   /** What the last message changed: the `emit` effect sends it. */
   outbox: BookUpdate[];
   /** A message the portfolio could not apply (unknown instrument, malformed decimal): nothing changed. */
@@ -82,7 +90,13 @@ export const portfolioMachine = setup({
       book = result.book;
       outbox.push(...result.updates);
     }
-    return { ...book, riskId: input?.riskId ?? 'risk', eventSinks: input?.eventSinks ?? [], outbox };
+    return {
+      ...book,
+      riskId: input?.riskId ?? 'risk',
+      eventSinks: input?.eventSinks ?? [],
+      positionSinks: input?.positionSinks ?? [],
+      outbox,
+    };
   },
   // Starting balances reach risk before any order can: strategies start after the portfolio.
   entry: 'emit',

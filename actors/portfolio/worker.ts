@@ -65,6 +65,9 @@ export const portfolioActor = defineActor({
               });
             }
             for (const sink of context.eventSinks) io.tell(sink, 'portfolioEvent', update, options);
+            if (update.kind === 'position')
+              for (const sink of context.positionSinks ?? [])
+                io.tell(sink, 'portfolioEvent', update, options);
           }
         },
         answerSnapshot: ({ context, event }) => {

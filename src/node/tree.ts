@@ -72,7 +72,7 @@ export function nodeTree(config: NodeConfig, bootId = 'boot-1'): SupervisorSpec<
       start: actorStart(config, 'portfolio', 'portfolioActor', {
         instruments,
         riskId: NODE_IDS.risk,
-        eventSinks: strategyIds,
+        positionSinks: strategyIds,
         balances: config.account.balances,
       }),
     },
