@@ -169,7 +169,7 @@ export async function runBacktest(spec: BacktestSpec, options: RunOptions = {}):
   let failure: string | undefined;
   const system = await ActorSystem.start(inlineTree(config, sinkId), {
     clock,
-    // The start's dead letters (the portfolio greets the strategy before it exists) are not a backtest's news.
+    // Errors only, unless asked: stderr carries the progress bar, and a replay's routine warnings would bury it.
     log: rootLogger().child({ system: 'backtest' }, { level: process.env.FOXTROT_LOG_LEVEL ?? 'error' }),
     onEvent: (event) => {
       if (event.type === 'child-failed' && failure === undefined) {
