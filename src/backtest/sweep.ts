@@ -166,11 +166,18 @@ const FORMATS: Record<SweepStatistic, (value: number) => string> = {
 /** The statistics a sweep can be sorted by: those of BacktestStatistics that are numbers. */
 export const SWEEP_STATISTICS = Object.keys(FORMATS) as SweepStatistic[];
 
+/** Statistics where less is better: a sweep sorted by one of them puts its lowest first. */
+const LOWER_IS_BETTER: ReadonlySet<SweepStatistic> = new Set([
+  'volatility',
+  'maxDrawdown',
+  'maxDrawdownDurationMs',
+]);
+
 /** Best first by default. Rows whose statistic is NaN or missing go last either way: they cannot be ranked. */
 export function sortRows(
   rows: readonly SweepRow[],
   statistic: SweepStatistic = 'sharpe',
-  order: 'asc' | 'desc' = 'desc',
+  order: 'asc' | 'desc' = LOWER_IS_BETTER.has(statistic) ? 'asc' : 'desc',
 ): SweepRow[] {
   const direction = order === 'asc' ? 1 : -1;
   return [...rows].sort((a, b) => {

@@ -246,7 +246,11 @@ export function buildProgram(handlers: CommandHandlers, setExitCode: (code: numb
       '--sweep <axes>',
       "run one backtest per combination on a worker pool, e.g. 'fast=5..20:5,slow=20..60:10' or 'size=1|2'",
     )
-    .option('--sort <statistic>', 'sort the sweep table by this statistic (highest first)', 'sharpe')
+    .option(
+      '--sort <statistic>',
+      'sort the sweep table by this statistic, best first (lowest first for volatility and drawdowns)',
+      'sharpe',
+    )
     .option(
       '--threads <n>',
       'sweep worker threads (default: one per core)',

@@ -207,8 +207,9 @@ describe('sortRows', () => {
   ];
   const ids = (sorted: SweepRow[]) => sorted.map((entry) => entry.params.id);
 
-  it('puts the highest sharpe first by default, with NaN and missing values last', () => {
+  it('puts the best first by default (the highest sharpe, the lowest drawdown), with NaN and missing values last', () => {
     expect(ids(sortRows(rows))).toEqual(['c', 'e', 'a', 'b', 'd']);
+    expect(ids(sortRows(rows, 'maxDrawdown'))).toEqual(['b', 'e', 'd', 'a', 'c']);
   });
 
   it('sorts ascending with NaN still last, and keeps ties in their order', () => {
