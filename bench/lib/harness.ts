@@ -7,6 +7,10 @@ export interface Metric {
   unit: string;
   /** Whether a bigger number is better (throughput) or worse (latency, time). */
   better: 'higher' | 'lower';
+  /** False: in the tables only, no bar chart in the HTML report (counts, flags, figures of one variant). */
+  chart?: boolean;
+  /** False: no ratio to the baseline (a growth against a baseline that does not grow reads as nonsense). */
+  ratio?: boolean;
 }
 
 export type Figures = Record<string, number>;
@@ -21,6 +25,14 @@ export interface Target {
   check(value: number, baseline: number): boolean;
 }
 
+/** A line over time (or any x) that a benchmark recorded, drawn in the HTML report: e.g. RSS through a soak. */
+export interface Series {
+  title: string;
+  x: { label: string; unit: string; values: number[] };
+  /** One line per entry, each as long as `x.values` (null where that line has no sample). */
+  lines: { label: string; unit: string; values: (number | null)[] }[];
+}
+
 export interface Bench<TContext = unknown> {
   name: string;
   description: string;
@@ -30,6 +42,15 @@ export interface Bench<TContext = unknown> {
   variants: Record<string, (context: TContext) => Promise<Figures>>;
   teardown(context: TContext): Promise<void>;
   targets?: Target[];
+  /**
+   * Measured repetitions of every variant, in full and quick runs alike; default 7 (3 with `--quick`). A
+   * benchmark that is one long run (the soak) says 1.
+   */
+  repetitions?: number;
+  /** Whether each variant runs once unmeasured first; default true. A long run that warms itself up says false. */
+  warmUp?: boolean;
+  /** Lines over time for the HTML report, read after the last repetition (before teardown). */
+  series?(context: TContext): Series[];
 }
 
 export function defineBench<TContext>(bench: Bench<TContext>): Bench<TContext> {

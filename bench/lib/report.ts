@@ -1,4 +1,4 @@
-import type { Metric } from './harness.ts';
+import type { Metric, Series } from './harness.ts';
 import type { MachineInfo } from './machine.ts';
 import type { Summary } from './stats.ts';
 
@@ -12,6 +12,8 @@ export interface FigureResult {
   summary: Summary;
   /** This variant's median over the baseline variant's median of the same metric, from the same run. */
   ratio: number;
+  /** False when the metric is for the tables only (no bar chart in the HTML report). */
+  chart?: boolean;
 }
 
 export interface TargetResult {
@@ -22,12 +24,97 @@ export interface TargetResult {
   pass: boolean;
 }
 
+export interface SeriesResult extends Series {
+  bench: string;
+}
+
 export interface RunResult {
   startedAt: string;
   quick: boolean;
   machine: MachineInfo;
   figures: FigureResult[];
   targets: TargetResult[];
+  /** What each benchmark of the run measures (for the HTML report); absent in older results. */
+  benches?: { name: string; description: string; baseline: string }[];
+  /** Lines over time some benchmarks record (the soak's RSS); absent in runs that have none. */
+  series?: SeriesResult[];
+}
+
+/** Why a file is not a bench result of this format: thrown by `parseRunResult`. */
+export class NotARunResult extends Error {}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function field(
+  object: Json,
+  key: string,
+  where: string,
+  kind: string,
+  ok: (value: unknown) => boolean,
+): void {
+  if (!(key in object)) throw new NotARunResult(`${where}${key} is missing`);
+  if (!ok(object[key])) {
+    throw new NotARunResult(
+      `${where}${key} should be ${kind}, got ${JSON.stringify(object[key])?.slice(0, 60)}`,
+    );
+  }
+}
+
+const str = (v: unknown) => typeof v === 'string';
+const bool = (v: unknown) => typeof v === 'boolean';
+// NaN (a ratio with no baseline, a target not measured) is written to JSON as null.
+const num = (v: unknown) => typeof v === 'number' || v === null;
+
+/**
+ * Reads a results file written by `npm run bench` (this format: `RunResult`), checking every field that
+ * `--compare` reads, so that another file is refused with the first thing that does not fit rather than
+ * crashing or comparing nothing.
+ */
+export function parseRunResult(text: string): RunResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new NotARunResult(`not JSON (${(error as Error).message.replace(/\s+/g, ' ')})`);
+  }
+  if (!isObject(data))
+    throw new NotARunResult(`a JSON ${Array.isArray(data) ? 'array' : typeof data}, not an object`);
+  field(data, 'startedAt', '', 'a string', str);
+  field(data, 'quick', '', 'true or false', bool);
+  field(data, 'machine', '', 'an object', isObject);
+  field(data.machine as Json, 'node', 'machine.', 'a string', str);
+  field(data, 'figures', '', 'an array', Array.isArray);
+  field(data, 'targets', '', 'an array', Array.isArray);
+  (data.figures as unknown[]).forEach((figure, i) => {
+    const where = `figures[${i}].`;
+    if (!isObject(figure)) throw new NotARunResult(`figures[${i}] should be an object`);
+    for (const key of ['bench', 'variant', 'metric', 'unit']) field(figure, key, where, 'a string', str);
+    field(figure, 'better', where, "'higher' or 'lower'", (v) => v === 'higher' || v === 'lower');
+    field(figure, 'baseline', where, 'true or false', bool);
+    field(figure, 'ratio', where, 'a number', num);
+    field(figure, 'summary', where, 'an object', isObject);
+    for (const key of ['median', 'min', 'max'])
+      field(figure.summary as Json, key, `${where}summary.`, 'a number', num);
+    field(
+      figure.summary as Json,
+      'reps',
+      `${where}summary.`,
+      'an array of numbers',
+      (v) => Array.isArray(v) && v.every(num),
+    );
+  });
+  (data.targets as unknown[]).forEach((target, i) => {
+    const where = `targets[${i}].`;
+    if (!isObject(target)) throw new NotARunResult(`targets[${i}] should be an object`);
+    field(target, 'bench', where, 'a string', str);
+    field(target, 'description', where, 'a string', str);
+    field(target, 'pass', where, 'true or false', bool);
+  });
+  if ('series' in data && !Array.isArray(data.series)) throw new NotARunResult('series should be an array');
+  return data as unknown as RunResult;
 }
 
 const fmt = (value: number): string => {
@@ -46,7 +133,7 @@ export function markdownTable(result: RunResult): string {
     const variant = f.baseline ? `${f.variant} (baseline)` : f.variant;
     lines.push(
       `| ${f.bench} | ${variant} | ${f.metric} (${f.unit}) | ${fmt(f.summary.median)} | ` +
-        `${fmt(f.summary.min)} .. ${fmt(f.summary.max)} | ${f.ratio.toFixed(2)}x |`,
+        `${fmt(f.summary.min)} .. ${fmt(f.summary.max)} | ${Number.isFinite(f.ratio) ? `${f.ratio.toFixed(2)}x` : '–'} |`,
     );
   }
   if (result.targets.length > 0) {
@@ -70,10 +157,14 @@ export function compareRuns(previous: RunResult, current: RunResult): string {
     if (old === undefined) continue;
     const change = (f.summary.median / old.summary.median - 1) * 100;
     const worse = f.better === 'higher' ? change < 0 : change > 0;
+    // A change from 0 (or to or from a figure that was not measured) has no percentage.
+    const text = Number.isFinite(change)
+      ? `${change >= 0 ? '+' : ''}${change.toFixed(1)}%${worse && Math.abs(change) > 10 ? ' (worse)' : ''}`
+      : '–';
     lines.push(
-      `| ${f.bench} | ${f.variant} | ${f.metric} | ${fmt(old.summary.median)} | ${fmt(f.summary.median)} | ` +
-        `${change >= 0 ? '+' : ''}${change.toFixed(1)}%${worse && Math.abs(change) > 10 ? ' (worse)' : ''} |`,
+      `| ${f.bench} | ${f.variant} | ${f.metric} | ${fmt(old.summary.median)} | ${fmt(f.summary.median)} | ${text} |`,
     );
   }
+  if (lines.length === 2) return '(no figure of this run is in the earlier one: different benchmarks)';
   return lines.join('\n');
 }
