@@ -4,10 +4,12 @@ import { percentile } from '../lib/stats.ts';
 
 /* The physical limits on Node that the runtime is measured against, each on real worker threads. */
 
-const worker = (name: string, workerData?: unknown) =>
+/** A bare worker running `./workers/NAME.mjs`. */
+export const worker = (name: string, workerData?: unknown) =>
   new Worker(new URL(`./workers/${name}.mjs`, import.meta.url), { workerData });
 
-const once = <T>(target: Worker, predicate: (message: T) => boolean): Promise<T> =>
+/** The first message of `target` that `predicate` accepts. */
+export const once = <T>(target: Worker, predicate: (message: T) => boolean): Promise<T> =>
   new Promise((resolve) => {
     const listener = (message: T) => {
       if (!predicate(message)) return;
@@ -23,12 +25,20 @@ export interface RawPair {
   close(): Promise<void>;
 }
 
-export async function startRawPair(): Promise<RawPair> {
+/**
+ * A sender and a receiver worker. `direct`: the sender posts to a port whose other end is the receiver's.
+ * `main-relay`: the sender's port ends in the main thread, which posts every message it gets on to the receiver's
+ * port as it arrives (the common design where workers talk only through the main thread).
+ */
+export async function startRawPair(route: 'direct' | 'main-relay' = 'direct'): Promise<RawPair> {
   const sender = worker('raw-sender');
   const receiver = worker('raw-receiver');
-  const { port1, port2 } = new MessageChannel();
-  sender.postMessage({ port: port1 }, [port1]);
-  receiver.postMessage({ port: port2 }, [port2]);
+  const toReceiver = new MessageChannel();
+  const relay = route === 'main-relay' ? new MessageChannel() : undefined;
+  relay?.port1.on('message', (message) => toReceiver.port1.postMessage(message));
+  const senderPort = relay ? relay.port2 : toReceiver.port1;
+  sender.postMessage({ port: senderPort }, [senderPort]);
+  receiver.postMessage({ port: toReceiver.port2 }, [toReceiver.port2]);
   return {
     async throughput(count, batch) {
       const ready = once<{ ready?: boolean }>(receiver, (m) => m.ready === true);
@@ -41,6 +51,10 @@ export async function startRawPair(): Promise<RawPair> {
       return count / ((performance.now() - started) / 1000);
     },
     async close() {
+      if (relay) {
+        relay.port1.close();
+        toReceiver.port1.close();
+      }
       await Promise.all([sender.terminate(), receiver.terminate()]);
     },
   };

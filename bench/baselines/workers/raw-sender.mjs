@@ -1,23 +1,10 @@
 // Raw baseline: posts envelopes shaped like Foxtrot's to a peer worker, `batch` per postMessage, no runtime at all.
 import { parentPort } from 'node:worker_threads';
+import { envelopeFactory } from './envelope.mjs';
 
 let port;
-let counter = 0;
-const prefix = `${Math.random().toString(16).slice(2, 10)}.`;
-
-function envelope(n) {
-  counter += 1;
-  const id = prefix + counter.toString(36);
-  return {
-    id,
-    from: 'producer',
-    to: 'consumer',
-    type: 'item',
-    payload: { n },
-    timestamp: Date.now(),
-    correlationId: id,
-  };
-}
+const make = envelopeFactory();
+const envelope = (n) => make('producer', 'consumer', 'item', { n });
 
 parentPort.on('message', (message) => {
   if (message.port) {
