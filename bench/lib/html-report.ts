@@ -12,8 +12,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { FIT_CHARTS_ON_RESIZE } from '../../src/backtest/report-charts.ts';
 import { escapeHtml, jsonForScript } from '../../src/backtest/report-html.ts';
-import type { FigureResult, RunResult, SeriesResult, TargetResult } from './report.ts';
+import {
+  changesOf,
+  type FigureResult,
+  type RunResult,
+  type SeriesResult,
+  type TargetResult,
+} from './report.ts';
 
 /** uPlot's browser build and stylesheet, from node_modules (the same files the backtest report inlines). */
 function uplot(): { js: string; css: string } {
@@ -153,13 +160,7 @@ function targetsTable(targets: readonly TargetResult[], withBench: boolean): str
 
 function compareTable(previous: RunResult, current: RunResult): string {
   const rows: string[] = [];
-  for (const f of current.figures) {
-    const old = previous.figures.find(
-      (p) => p.bench === f.bench && p.variant === f.variant && p.metric === f.metric,
-    );
-    if (old === undefined) continue;
-    const change = (f.summary.median / old.summary.median - 1) * 100;
-    const worse = f.better === 'higher' ? change < 0 : change > 0;
+  for (const { figure: f, old, change, worse } of changesOf(previous, current)) {
     const flag = Number.isFinite(change) && Math.abs(change) > 10 ? (worse ? 'fail' : 'pass') : '';
     rows.push(
       `<tr><td>${escapeHtml(f.bench)}</td><td>${escapeHtml(f.variant)}</td><td>${escapeHtml(f.metric)}</td>` +
@@ -368,20 +369,7 @@ const SCRIPT = `(function () {
   document.querySelectorAll('[data-series]').forEach(function (node) {
     lineChart(node, data.series[Number(node.getAttribute('data-series'))]);
   });
-  var pending = false;
-  window.addEventListener('resize', function () {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(function () {
-      pending = false;
-      charts.forEach(function (c) {
-        var w = widthOf(c.node);
-        if (w !== c.u.width) c.u.setSize({ width: w, height: c.height });
-      });
-    });
-  });
-  document.documentElement.setAttribute('data-charts', String(charts.length));
-})();
+${FIT_CHARTS_ON_RESIZE}})();
 `;
 
 const PAGE_CSS = `

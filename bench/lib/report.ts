@@ -145,19 +145,34 @@ export function markdownTable(result: RunResult): string {
   return lines.join('\n');
 }
 
+/** A figure of this run beside the same figure of an earlier one: the change of its median, in percent. */
+export interface FigureChange {
+  figure: FigureResult;
+  old: FigureResult;
+  /** NaN or infinite for a change from 0, or to or from a figure that was not measured. */
+  change: number;
+  worse: boolean;
+}
+
+export function changesOf(previous: RunResult, current: RunResult): FigureChange[] {
+  const changes: FigureChange[] = [];
+  for (const figure of current.figures) {
+    const old = previous.figures.find(
+      (p) => p.bench === figure.bench && p.variant === figure.variant && p.metric === figure.metric,
+    );
+    if (old === undefined) continue;
+    const change = (figure.summary.median / old.summary.median - 1) * 100;
+    changes.push({ figure, old, change, worse: figure.better === 'higher' ? change < 0 : change > 0 });
+  }
+  return changes;
+}
+
 export function compareRuns(previous: RunResult, current: RunResult): string {
   const lines = [
     '| bench | variant | metric | before | now | change |',
     '| --- | --- | --- | ---: | ---: | ---: |',
   ];
-  for (const f of current.figures) {
-    const old = previous.figures.find(
-      (p) => p.bench === f.bench && p.variant === f.variant && p.metric === f.metric,
-    );
-    if (old === undefined) continue;
-    const change = (f.summary.median / old.summary.median - 1) * 100;
-    const worse = f.better === 'higher' ? change < 0 : change > 0;
-    // A change from 0 (or to or from a figure that was not measured) has no percentage.
+  for (const { figure: f, old, change, worse } of changesOf(previous, current)) {
     const text = Number.isFinite(change)
       ? `${change >= 0 ? '+' : ''}${change.toFixed(1)}%${worse && Math.abs(change) > 10 ? ' (worse)' : ''}`
       : '–';

@@ -264,6 +264,25 @@ export function chartData(input: {
  * `#report-data`, draws each `[data-chart]` container found in the page, resizes the charts with the window, and
  * marks `<html data-charts="N">` when done.
  */
+/**
+ * The end of a report page's script: charts (\`charts\`, each \`{ node, u, height }\`, sized by \`widthOf\`) follow
+ * the window's width, once per frame; the page then says how many charts it drew (tests wait for it).
+ */
+export const FIT_CHARTS_ON_RESIZE = `  var pending = false;
+  window.addEventListener('resize', function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () {
+      pending = false;
+      charts.forEach(function (c) {
+        var w = widthOf(c.node);
+        if (w !== c.u.width) c.u.setSize({ width: w, height: c.height });
+      });
+    });
+  });
+  document.documentElement.setAttribute('data-charts', String(charts.length));
+`;
+
 export const CHART_SCRIPT = `(function () {
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
@@ -474,18 +493,5 @@ export const CHART_SCRIPT = `(function () {
   }
 
   ready = true;
-  var pending = false;
-  window.addEventListener('resize', function () {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(function () {
-      pending = false;
-      charts.forEach(function (c) {
-        var w = widthOf(c.node);
-        if (w !== c.u.width) c.u.setSize({ width: w, height: c.height });
-      });
-    });
-  });
-  document.documentElement.setAttribute('data-charts', String(charts.length));
-})();
+${FIT_CHARTS_ON_RESIZE}})();
 `;
