@@ -24,6 +24,8 @@ export const memoryBench = defineBench<Context>({
   metrics: {
     rss: { unit: 'MiB', better: 'lower' },
     rssPerWorker: { unit: 'MiB', better: 'lower' },
+    /** The median of the node's actor workers' own V8 heaps (each worker reports its isolate's; node only). */
+    heapPerWorker: { unit: 'MiB', better: 'lower', ratio: false },
     anon: { unit: 'MiB', better: 'lower' },
     /** The bare process after its imports, before any worker: what is not the workers' (baseline only). */
     rssNoWorkers: { unit: 'MiB', better: 'lower', chart: false },
@@ -65,7 +67,15 @@ export const memoryBench = defineBench<Context>({
         await sleep(c.settleMs);
         const workers = await node.workers();
         const { rss, anon } = await settledRss(node.pid);
-        return { rss, rssPerWorker: rss / workers, ...(anon === undefined ? {} : { anon }), workers };
+        const heaps = [...(await node.workerHeaps()).values()].sort((a, b) => a - b);
+        const heapPerWorker = heaps[Math.floor(heaps.length / 2)];
+        return {
+          rss,
+          rssPerWorker: rss / workers,
+          ...(heapPerWorker === undefined ? {} : { heapPerWorker }),
+          ...(anon === undefined ? {} : { anon }),
+          workers,
+        };
       } finally {
         await node.stop();
       }
