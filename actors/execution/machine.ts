@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, not, setup } from 'xstate';
 import type { InstrumentSpec } from '../../src/domain/instrument.ts';
 import type { OrderType } from '../../src/domain/order-types.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
@@ -84,7 +84,6 @@ export const executionMachine = setup({
   },
   guards: {
     timerOff: ({ context }) => context.inFlightCheckMs <= 0,
-    nothingToWatch: ({ context }) => !hasAny(context.inFlight) && !hasAny(context.emulated),
     somethingToWatch: ({ context }) => hasAny(context.inFlight) || hasAny(context.emulated),
   },
   actions: {
@@ -173,16 +172,12 @@ export const executionMachine = setup({
     watching: {
       always: [
         { guard: 'timerOff', target: 'unwatched' },
-        { guard: 'nothingToWatch', target: 'resting' },
+        { guard: not('somethingToWatch'), target: 'resting' },
       ],
       after: { inFlightCheck: { target: 'watching', reenter: true, actions: 'requestCheck' } },
     },
-    resting: {
-      always: [
-        { guard: 'timerOff', target: 'unwatched' },
-        { guard: 'somethingToWatch', target: 'watching' },
-      ],
-    },
+    // The timer's setting is fixed at start (watching sent a timer that is off to unwatched): only orders wake it.
+    resting: { always: { guard: 'somethingToWatch', target: 'watching' } },
     unwatched: {},
   },
   on: {

@@ -136,8 +136,7 @@ export async function startNodeChild(args: string[] = []): Promise<NodeChild> {
     const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) });
     const heaps = new Map<string, number>();
     for (const line of (await response.text()).split('\n')) {
-      const sample =
-        /^foxtrot_worker_heap_used(?:_bytes)?\{.*foxtrot_actor_id="([^"]+)".*\} ([0-9.e+]+)$/.exec(line);
+      const sample = /^foxtrot_worker_heap_used\{.*foxtrot_actor_id="([^"]+)".*\} ([0-9.e+]+)$/.exec(line);
       if (sample) heaps.set(sample[1] as string, Number(sample[2]) / 2 ** 20);
     }
     return heaps;

@@ -1,7 +1,7 @@
 import { Decimal } from '../domain/decimal.ts';
 import { readJournalHead } from './journal-head.ts';
 import { DB, type JournalRecord } from './layout.ts';
-import { checkFrame, checksumOf, decodeRecord } from './record-codec.ts';
+import { checkFrame, checksumOf, decodeCheckedRecord, decodeRecord } from './record-codec.ts';
 import type { FoxtrotStore } from './store.ts';
 import { type OrderRecordData, orderOfView } from './views.ts';
 
@@ -71,14 +71,19 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
       tradeIds = new Set();
     }
     const bytes = value as Uint8Array;
-    // Most records need only their seq and type, read off their bytes; the rest are decoded in full.
-    let record: JournalRecord | undefined;
-    let head: { seq: number; type: string } | undefined;
     const damaged = checkFrame(bytes);
-    if (damaged === undefined) head = readJournalHead(bytes);
-    if (head === undefined) {
+    if (damaged !== undefined) {
+      report(DB.journal, key, damaged);
+      expected = seq + 1;
+      continue;
+    }
+    // Most records need only their seq and type, read off their bytes; fills (and records laid out otherwise) are
+    // decoded in full.
+    let record: JournalRecord | undefined;
+    let head = readJournalHead(bytes);
+    if (head === undefined || (head.type === 'Filled' && name.startsWith(ORDER_STREAM))) {
       try {
-        record = decodeRecord<JournalRecord>(bytes);
+        record = decodeCheckedRecord<JournalRecord>(bytes);
         head = record;
       } catch (error) {
         report(DB.journal, key, (error as Error).message);
@@ -98,8 +103,7 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
     expected = seq + 1;
     if (name.startsWith(ORDER_STREAM)) {
       if (head.type === 'Filled') {
-        record ??= decodeRecord<JournalRecord>(bytes);
-        const { order, event } = record.data as OrderRecordData & {
+        const { order, event } = (record as JournalRecord).data as OrderRecordData & {
           event: { type: 'Filled'; tradeId: string; quantity: string };
         };
         if (tradeIds.has(event.tradeId))
