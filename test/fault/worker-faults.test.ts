@@ -39,7 +39,10 @@ describe('faults that really happen in a worker are detected, and the actor rest
         await expect(victim.ask('get', {})).resolves.toMatchObject({ count: 42 });
         await expect(bystander.ask('get', {})).resolves.toMatchObject({ count: 7 });
         const info = t.system.root.whichChildren().find((c) => c.id === 'victim');
-        expect(info).toMatchObject({ status: 'running', restarts: 1 });
+        // A death that does not name its cause (an exit, the heap, a hang) only suspects the message being
+        // handled: it is handled once more, and refused when it kills the second incarnation too.
+        const blamedOnly = kind === 'exited' || kind === 'resource-limits' || kind === 'heartbeat';
+        expect(info).toMatchObject({ status: 'running', restarts: blamedOnly ? 2 : 1 });
         expect(info?.lastFailure).toContain(kind);
       } finally {
         await t.system.stop();

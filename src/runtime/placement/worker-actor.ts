@@ -58,6 +58,11 @@ export class WorkerActor implements ChildHandle {
   private phase: Phase = 'idle';
   private monitor: NodeJS.Timeout | undefined;
   private poison: Array<{ peerKey: string; seq: number }> = [];
+  /**
+   * Envelopes a worker was handling when it died of something that does not name its cause (an exit, its heap,
+   * missed heartbeats): suspected, not yet refused. See blameEnvelope.
+   */
+  private suspects: Array<{ peerKey: string; seq: number }> = [];
   private pendingResolves: string[] = [];
   private failedWhileStarting: { reason: ExitReason; selfReported: boolean } | undefined;
   /** The state last saved, so that a watermarks-only update can be saved without reading the store back. */
@@ -158,6 +163,7 @@ export class WorkerActor implements ChildHandle {
   release(): void {
     // What was held for this actor is refused now, and new links number from 1: old poison would hit innocents.
     this.poison = [];
+    this.suspects = [];
     if (this.spare) void this.terminate(this.spare);
     this.spare = undefined;
     this.ctx.directory.gone(this.id, `actor '${this.id}' was stopped by its supervisor`);
@@ -317,13 +323,21 @@ export class WorkerActor implements ChildHandle {
 
   /**
    * A worker that died while handling an envelope (exit, out of memory, endless loop) could not say which one:
-   * the blame slot it shared does. That envelope is refused when sent again, instead of killing every restart.
+   * the blame slot it shared does. Such a death does not prove the envelope guilty: a heap filled by something
+   * else, or a GC stall that missed heartbeats, strikes whatever is being handled, and refusing an innocent fill
+   * loses it for good (its sender saw it acknowledged as refused and never sends it again). So the envelope is
+   * handed to the next incarnation once more, and refused only if it was being handled at the death of two
+   * incarnations: a poison envelope still costs one restart more, never every restart.
    */
   private blameEnvelope(spawned: Spawned, reason: ExitReason): void {
     if (reason.type !== 'failure' || reason.kind === 'machine-error' || spawned.blame[0] !== 1) return;
     const peerKey = spawned.links.get(spawned.blame[1] ?? 0)?.peerKey;
     const seq = spawned.blame[2] ?? 0;
-    if (peerKey !== undefined && seq > 0) this.poison = [...this.poison, { peerKey, seq }].slice(-MAX_POISON);
+    if (peerKey === undefined || seq <= 0) return;
+    const blamed = { peerKey, seq };
+    const again = this.suspects.some((suspect) => suspect.peerKey === peerKey && suspect.seq === seq);
+    if (again) this.poison = [...this.poison, blamed].slice(-MAX_POISON);
+    else this.suspects = [...this.suspects, blamed].slice(-MAX_POISON);
   }
 
   /**
