@@ -188,8 +188,11 @@ export class ActorCell {
     return { ok: true };
   }
 
-  /** The state to persist, or undefined when nothing changed since the last call. */
-  takeChangedState(): PersistedActorState | undefined {
+  /**
+   * Whether the state changed since the last call. Cheap (identity checks): the persisted snapshot itself walks the
+   * whole context, so a commit that will not save it (a replayable actor between snapshots) does not make it.
+   */
+  takeChanged(): boolean {
     const current = this.actor.getSnapshot() as AnyMachineSnapshot;
     const last = this.lastPersisted as AnyMachineSnapshot | undefined;
     const timers = capturePendingTimers(this.actor)
@@ -200,7 +203,7 @@ export class ActorCell {
     this.lastTimers = timers;
     // XState makes a new snapshot for every transition, even one that only runs actions (a reply, a send);
     // `assign` makes a new context, so an unchanged context, value and status means nothing worth saving.
-    if (
+    return !(
       last !== undefined &&
       !timersChanged &&
       (current === last ||
@@ -208,10 +211,12 @@ export class ActorCell {
           current.status === last.status &&
           sameValue(current.value, last.value) &&
           current.children === last.children))
-    ) {
-      return undefined;
-    }
-    return this.persistedState();
+    );
+  }
+
+  /** The state to persist, or undefined when nothing changed since the last call. */
+  takeChangedState(): PersistedActorState | undefined {
+    return this.takeChanged() ? this.persistedState() : undefined;
   }
 
   persistedState(): PersistedActorState {

@@ -25,8 +25,10 @@ export interface ActorStart {
   inspect?: boolean;
   /**
    * For a replayable actor (see ActorDefinition.replayable) in a worker on a durable store: write its machine
-   * snapshot after this many journaled messages or this long since the last, whichever comes first; between
-   * snapshots only the messages are written, and recovery replays them. Default: every commit that changed it.
+   * snapshot after this many journaled messages or this long since the last, whichever comes first, and not before
+   * it has worked ten times as long as the last snapshot took (a large state is snapshotted less often; see
+   * SnapshotSchedule); between snapshots only the messages are written, and recovery replays them. Default: every
+   * commit that changed it.
    */
   snapshotEvery?: SnapshotInterval;
 }

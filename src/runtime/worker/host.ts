@@ -27,6 +27,7 @@ import type {
 import { nodeEndpoint } from './comlink-endpoint.ts';
 import { injectFault, isInjectedFault } from './fault-injection.ts';
 import type { StoredActorState, WorkerControl, WorkerEvent, WorkerInit, WorkerView } from './protocol.ts';
+import { SnapshotSchedule } from './snapshot-schedule.ts';
 
 /*
  * The entry of every actor worker. It answers the control plane over comlink, reports to the supervisor's side on
@@ -164,8 +165,7 @@ const control: WorkerControl = {
     const every = definition.replayable && writer !== undefined ? init.snapshotEvery : undefined;
     /** The messages this turn delivered to the machine: journaled for replay when the turn changed it. */
     let handled: Envelope[] = [];
-    let sinceSnapshot = 0;
-    let snapshotAt = Date.now();
+    const schedule = every === undefined ? undefined : new SnapshotSchedule(every, performance.now());
     const activeCell = new ActorCell(definition, {
       id: init.actorId,
       io,
@@ -230,34 +230,25 @@ const control: WorkerControl = {
         pendingInspections = [];
       }
       if (!init.persist || !activeCell.isRunning) return;
-      const changed = activeCell.takeChangedState();
+      const changed = activeCell.takeChanged();
       const stamp = activeRouter.progressStamp();
       if (writer !== undefined) {
-        const inputs = changed === undefined ? [] : handled;
+        const inputs = changed ? handled : [];
         handled = [];
         const first = savedStamp === -1;
-        if (changed === undefined && !first && stamp === savedStamp && journal.length === 0) return;
+        if (!changed && !first && stamp === savedStamp && journal.length === 0) return;
         savedStamp = stamp;
-        let machine =
-          changed ?? (first && init.restored === undefined ? activeCell.persistedState() : undefined);
-        if (every !== undefined && machine !== undefined) {
-          sinceSnapshot += inputs.length;
-          // A change no message made (a timer's) cannot be replayed: it is saved as a snapshot at once.
-          const due =
-            first ||
-            inputs.length === 0 ||
-            sinceSnapshot >= every.messages ||
-            Date.now() - snapshotAt >= every.ms;
-          if (due) {
-            sinceSnapshot = 0;
-            snapshotAt = Date.now();
-          } else machine = undefined;
-        }
+        const snapshotStarted = performance.now();
+        const saved =
+          (changed || (first && init.restored === undefined)) &&
+          (schedule === undefined || schedule.due(inputs.length, snapshotStarted, first))
+            ? activeCell.persistedState()
+            : undefined;
+        const machine = saved && { machine: encodeMachine(saved.machine), timers: saved.timers };
         const committedAt = performance.now();
+        if (machine !== undefined) schedule?.saved(snapshotStarted, committedAt);
         writer.commit(init.actorId, {
-          ...(machine
-            ? { machine: { machine: encodeMachine(machine.machine), timers: machine.timers } }
-            : {}),
+          ...(machine ? { machine } : {}),
           progress: {
             endpointKey: init.endpointKey,
             watermarks: activeRouter.currentWatermarks(),
@@ -267,8 +258,9 @@ const control: WorkerControl = {
           journal,
           ...(every === undefined ? {} : { inputs, keepInputs: every.keepMessages ?? 0 }),
         });
+        const doneAt = performance.now();
         const entries = journal.length + inputs.length;
-        commitMs.record(performance.now() - committedAt);
+        commitMs.record(doneAt - committedAt);
         commitEntries.record(entries);
         actorTelemetry.persisted(covered, committedAt, {
           'foxtrot.journal.entries': journal.length,
@@ -277,20 +269,20 @@ const control: WorkerControl = {
         journal = [];
         return;
       }
-      if (changed === undefined && stamp === savedStamp) return;
+      if (!changed && stamp === savedStamp) return;
       const first = savedStamp === -1 && init.restored === undefined;
       savedStamp = stamp;
       const needsMessage = activeRouter.needsProgressMessages();
       // Progress alone (numbering, watermarks) goes to the shared board; held envelopes need a message.
-      if (changed === undefined && !first && !needsMessage && !heldLastTime) return;
+      if (!changed && !first && !needsMessage && !heldLastTime) return;
       heldLastTime = needsMessage;
       const progress = {
         watermarks: activeRouter.currentWatermarks(),
         outgoing: activeRouter.outgoingState(),
       };
-      if (changed === undefined && !first) report({ t: 'progress', progress });
+      if (!changed && !first) report({ t: 'progress', progress });
       else {
-        const { machine, timers } = changed ?? activeCell.persistedState();
+        const { machine, timers } = activeCell.persistedState();
         report({
           t: 'state',
           state: { machine: encodeMachine(machine), timers, ...progress, endpointKey: init.endpointKey },
