@@ -138,10 +138,25 @@ const adapterSetup = setup({
   },
 });
 
-/** An order from execution: to the venue while connected, refused at once (for sure, so reported) while not. */
+/**
+ * An order from execution: to the venue while connected, refused at once (for sure, so reported) while not. A
+ * submit handed over again after this adapter restarted may have reached the venue through the incarnation that
+ * died: sent again, the venue would refuse it as a duplicate, and refused here, execution would take an order the
+ * venue is working for rejected (and lose its fills). So the venue is asked about it instead, and its answer settles
+ * it (an order it does not know is rejected as such); while not connected, the next session's reconciliation does.
+ */
 const route = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
   const call = orderCallOf(event);
   if (call === undefined) return;
+  if (call.kind === 'submit' && 'meta' in event && event.meta?.redelivered) {
+    if (context.connection !== 'connected') return;
+    const belief = { clientOrderId: call.clientOrderId, status: 'SUBMITTED' };
+    enqueue({
+      type: 'call',
+      params: { call: { kind: 'queryOrder', clientOrderId: call.clientOrderId, belief } },
+    });
+    return;
+  }
   if (context.connection === 'connected') {
     enqueue({ type: 'call', params: { call } });
     return;

@@ -18,6 +18,13 @@ export interface Envelope<TType extends string = string, TPayload = unknown> {
   replyTo?: string;
   traceparent?: string;
   tracestate?: string;
+  /**
+   * Set by the receiving endpoint, never by a sender: the envelope was handed over before, to an earlier
+   * incarnation of this receiver (or by an earlier incarnation of its sender), which may have acted on it without
+   * saving that it did (AMQP's `redelivered`). An actor that keeps no state of its own (a venue adapter) checks
+   * before acting on it again.
+   */
+  redelivered?: true;
 }
 
 /** The part of an envelope an actor sees beside the payload. */
@@ -29,6 +36,8 @@ export interface MessageMeta {
   replyTo?: string;
   traceparent?: string;
   tracestate?: string;
+  /** See Envelope.redelivered. */
+  redelivered?: true;
 }
 
 /**
@@ -83,6 +92,7 @@ const EnvelopeSchema = Type.Object({
   replyTo: Type.Optional(Type.String({ minLength: 1 })),
   traceparent: Type.Optional(Type.String()),
   tracestate: Type.Optional(Type.String()),
+  redelivered: Type.Optional(Type.Literal(true)),
 });
 
 const envelopeCheck = TypeCompiler.Compile(EnvelopeSchema);

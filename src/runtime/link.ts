@@ -16,7 +16,8 @@ export interface OutgoingLinkState {
 
 export interface LinkEvents {
   /** Envelopes `firstSeq`, `firstSeq + 1`, ... arrived (possibly some already seen: check `received`). */
-  onBatch(link: Link, firstSeq: number, envelopes: readonly unknown[]): void;
+  /** `redeliveredUpTo`: the envelopes numbered up to it were posted before (see LinkMessage). */
+  onBatch(link: Link, firstSeq: number, envelopes: readonly unknown[], redeliveredUpTo: number): void;
   onInvalid(link: Link, reason: string): void;
   /** The peer took responsibility for some envelopes: the window has room again. */
   onAcked(link: Link): void;
@@ -38,6 +39,8 @@ export class Link {
   private port: MessagePort | undefined;
   private ackedUpTo = 0;
   private postedUpTo = 0;
+  /** The highest sequence number ever posted, by this incarnation or (as far as it knows) an earlier one. */
+  private postedEver = 0;
   private ackSent = 0;
   /** The highest outgoing sequence number handed to a durable outbox (see takeUnsaved). */
   private savedUpTo = 0;
@@ -133,6 +136,8 @@ export class Link {
     this.overflow.splice(0, this.overflow.length, ...overflow);
     this.ackedUpTo = nextSeq - 1 - pending.length;
     this.postedUpTo = this.ackedUpTo;
+    // The earlier incarnation may have posted all it numbered before it went down.
+    this.postedEver = nextSeq - 1;
     // Restored envelopes came from the outbox (or from no durable store), and are not to be saved again.
     this.savedUpTo = nextSeq - 1;
     // What the outbox still holds up to the restored acknowledgement goes at the first commit.
@@ -218,8 +223,10 @@ export class Link {
       message.a = this.committed;
       this.ackSent = this.committed;
     }
+    if (this.postedEver > this.postedUpTo) message.r = this.postedEver;
     port.postMessage(message);
     this.postedUpTo = this.ackedUpTo + this.unacked.length;
+    if (this.postedUpTo > this.postedEver) this.postedEver = this.postedUpTo;
     return true;
   }
 
@@ -262,7 +269,7 @@ export class Link {
       return;
     }
     if (message.a !== undefined) this.acknowledge(message.a);
-    this.events.onBatch(this, message.s, message.e);
+    this.events.onBatch(this, message.s, message.e, message.r ?? 0);
   }
 
   private acknowledge(upTo: number): void {

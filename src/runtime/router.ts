@@ -109,7 +109,12 @@ export class Router {
   private ackScheduled = false;
   private linkCount = 0;
   /** Batches that arrived while this endpoint held sends beyond a window: taken in order once it has room. */
-  private readonly paused: Array<{ link: Link; firstSeq: number; envelopes: readonly unknown[] }> = [];
+  private readonly paused: Array<{
+    link: Link;
+    firstSeq: number;
+    envelopes: readonly unknown[];
+    redeliveredUpTo: number;
+  }> = [];
   private linkChanges = 0;
   private halted = false;
   private stallTimer: ReturnType<typeof setTimeout> | undefined;
@@ -474,7 +479,7 @@ export class Router {
   }
 
   private readonly linkEvents = {
-    onBatch: (link: Link, firstSeq: number, envelopes: readonly unknown[]) => {
+    onBatch: (link: Link, firstSeq: number, envelopes: readonly unknown[], redeliveredUpTo: number) => {
       // A halted endpoint takes nothing: its senders keep what they sent for the next incarnation.
       if (this.halted) return;
       // While it holds sends beyond a window, the endpoint takes no new input: the batch waits, unacknowledged.
@@ -482,11 +487,11 @@ export class Router {
       // two actors flooding each other would otherwise wait on each other for ever.
       const waitedOn = link.overflowing > 0 && !this.paused.some((entry) => entry.link === link);
       if (!waitedOn && (this.paused.length > 0 || this.holding())) {
-        this.paused.push({ link, firstSeq, envelopes });
+        this.paused.push({ link, firstSeq, envelopes, redeliveredUpTo });
         this.watchStall();
         return;
       }
-      this.takeBatch(link, firstSeq, envelopes);
+      this.takeBatch(link, firstSeq, envelopes, redeliveredUpTo);
     },
     onInvalid: (link: Link, reason: string) => {
       this.options.log.warn({ link: link.name, reason }, 'invalid message on link');
@@ -497,7 +502,7 @@ export class Router {
       this.scheduleCommit();
       while (this.paused.length > 0 && !this.holding() && !this.halted) {
         const next = this.paused.shift();
-        if (next) this.takeBatch(next.link, next.firstSeq, next.envelopes);
+        if (next) this.takeBatch(next.link, next.firstSeq, next.envelopes, next.redeliveredUpTo);
       }
       if (this.writableWaiters.length === 0) return;
       for (const wake of this.writableWaiters.splice(0)) wake();
@@ -512,7 +517,7 @@ export class Router {
       if (this.halted || this.paused.length === 0) return;
       if (!this.ackedWhilePaused) {
         const next = this.paused.shift();
-        if (next) this.takeBatch(next.link, next.firstSeq, next.envelopes);
+        if (next) this.takeBatch(next.link, next.firstSeq, next.envelopes, next.redeliveredUpTo);
       }
       if (this.paused.length > 0) this.watchStall();
     }, STALL_MS);
@@ -525,7 +530,12 @@ export class Router {
     return false;
   }
 
-  private takeBatch(link: Link, firstSeq: number, envelopes: readonly unknown[]): void {
+  private takeBatch(
+    link: Link,
+    firstSeq: number,
+    envelopes: readonly unknown[],
+    redeliveredUpTo: number,
+  ): void {
     // A peer that sent to an earlier incarnation numbers on from there: a gap is only wrong where this
     // endpoint knows what it took from that peer before.
     if (firstSeq > link.received + 1 && link.received > 0) {
@@ -544,6 +554,9 @@ export class Router {
         this.options.log.warn({ link: link.name, seq }, 'invalid envelope from peer refused');
         continue;
       }
+      // The envelope is this endpoint's own copy (posting clones it): marking it touches no sender's.
+      if (seq <= redeliveredUpTo) envelope.redelivered = true;
+      else if (envelope.redelivered !== undefined) delete envelope.redelivered;
       this.receivedCount += 1;
       const peerKey = link.peerKey ?? link.name;
       if (this.poison.size > 0 && this.poison.has(`${peerKey}\u0000${seq}`)) {

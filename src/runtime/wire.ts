@@ -6,9 +6,13 @@ import type { Envelope } from './envelope.ts';
  * What one endpoint (a thread hosting actors) posts to another over a link's MessagePort. Envelopes sent in one
  * event-loop turn travel as one batch; `s` is the sequence number of the batch's first envelope on this link.
  * An ack says the receiver has taken responsibility for every envelope up to `s` (handled, and its state saved);
- * a batch carries one (`a`) when the two directions have traffic at the same time, which saves a post.
+ * a batch carries one (`a`) when the two directions have traffic at the same time, which saves a post. `r` marks
+ * envelopes sent again: those numbered up to `r` were posted before, to an earlier incarnation of the receiver or
+ * by an earlier incarnation of the sender, and may have been handled already (see Envelope.redelivered).
  */
-export type LinkMessage = { t: 'batch'; s: number; e: Envelope[]; a?: number } | { t: 'ack'; s: number };
+export type LinkMessage =
+  | { t: 'batch'; s: number; e: Envelope[]; a?: number; r?: number }
+  | { t: 'ack'; s: number };
 
 const LinkMessageSchema = Type.Union([
   Type.Object({
@@ -16,6 +20,7 @@ const LinkMessageSchema = Type.Union([
     s: Type.Integer({ minimum: 1 }),
     e: Type.Array(Type.Unknown()),
     a: Type.Optional(Type.Integer({ minimum: 0 })),
+    r: Type.Optional(Type.Integer({ minimum: 0 })),
   }),
   Type.Object({ t: Type.Literal('ack'), s: Type.Integer({ minimum: 0 }) }),
 ]);

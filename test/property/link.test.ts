@@ -7,7 +7,8 @@ import { Link } from '../../src/runtime/link.ts';
 /*
  * A model-based test of a link: the sender offers, flushes and sees the receiver restart (a new port, the
  * receiver's watermark restored from its last saved point); the receiver takes envelopes, saves and acks at
- * random. Every offered envelope must be taken exactly once after the last save, in order.
+ * random. Every offered envelope must be taken exactly once after the last save, in order; one that reached an
+ * earlier incarnation comes marked as sent again, and nothing is marked before the first restart.
  */
 
 type Step =
@@ -37,13 +38,23 @@ describe('link', () => {
         let saved: number[] = [];
         let savedWatermark = 0;
         let incarnation = 0;
+        /** The first receiver incarnation each envelope reached, and the marks of those that reached another. */
+        const reached = new Map<number, number>();
+        const unmarked: number[] = [];
         const startReceiver = (): Link => {
           incarnation += 1;
+          const current = incarnation;
           const { port1, port2 } = new MessageChannel();
           const receiver = new Link('sender', 64, {
             ...noop,
-            onBatch: (link, first, envelopes) => {
+            onBatch: (link, first, envelopes, redeliveredUpTo) => {
               for (let i = 0; i < envelopes.length; i += 1) {
+                const n = (envelopes[i] as Envelope<string, { n: number }>).payload.n;
+                const before = reached.get(n);
+                if (before === undefined) reached.set(n, current);
+                // What an earlier incarnation may have handled must come marked as sent again.
+                else if (before < current && first + i > redeliveredUpTo) unmarked.push(n);
+                if (current === 1 && first + i <= redeliveredUpTo) unmarked.push(-n);
                 if (first + i <= link.received) continue;
                 link.received = first + i;
                 taken.push((envelopes[i] as Envelope<string, { n: number }>).payload.n);
@@ -82,6 +93,7 @@ describe('link', () => {
           await tick();
         }
         expect(taken).toEqual(accepted);
+        expect(unmarked).toEqual([]);
         sender.close();
         receiver.close();
       }),

@@ -63,6 +63,26 @@ describe('venue adapter machine', () => {
     ]);
   });
 
+  it('neither refuses nor sends again a submit handed over again after a restart: the venue is asked', async () => {
+    const { actor, reports, calls } = start();
+    const again = { ...meta, redelivered: true } as MessageMeta;
+    // Not connected: the next session's reconciliation settles it (it may be at the venue already).
+    actor.send({ type: 'submit', payload: { order: btcOrder('o-1') }, meta: again });
+    expect(reports).toEqual([]);
+    expect(calls).toEqual([]);
+    await settle();
+    expect(actor.getSnapshot().context.connection).toBe('connected');
+    calls.length = 0;
+    actor.send({ type: 'submit', payload: { order: btcOrder('o-2') }, meta: again });
+    expect(calls).toEqual([
+      { kind: 'queryOrder', clientOrderId: 'o-2', belief: { clientOrderId: 'o-2', status: 'SUBMITTED' } },
+    ]);
+    // A cancel handed over again is sent again: cancelling twice changes nothing at the venue.
+    actor.send({ type: 'cancel', payload: { clientOrderId: 'o-2' }, meta: again });
+    expect(calls[1]).toEqual({ kind: 'cancel', clientOrderId: 'o-2' });
+    expect(reports).toEqual([]);
+  });
+
   it('routes orders once connected; reports a failed call as refused unless its outcome is unknown', async () => {
     const { actor, reports, calls } = start();
     await settle();
