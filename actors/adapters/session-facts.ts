@@ -1,5 +1,6 @@
 import { parseInstrumentId } from '../../src/domain/identifiers.ts';
 import type { CircuitBreaker } from '../../src/resilience/circuit-breaker.ts';
+import { describeError } from '../../src/resilience/errors.ts';
 import type { ReconcileParams } from './machine.ts';
 import type { Belief, SessionFacts } from './reconcile.ts';
 import type { VenueClient, VenueOrderRecord } from './venue-client.ts';
@@ -8,10 +9,17 @@ interface BelievedOrder extends Belief {
   instrumentId?: string;
 }
 
-/** Execution's open orders at this venue, as beliefs; an execution that cannot say believes nothing. */
+/**
+ * Execution's open orders at this venue, as beliefs. An execution that cannot say (it is restarting) fails the
+ * reconciliation, which is tried again: taken for one that believes nothing, it would have every fill the venue
+ * made for its orders filtered out of a first session, and every order open at the venue adopted as external.
+ */
 async function believedAt(venue: string, askExecution: () => Promise<unknown>): Promise<Belief[]> {
-  const orders = await askExecution().catch(() => []);
-  if (!Array.isArray(orders)) return [];
+  const orders = await askExecution().catch((error: unknown) => {
+    throw new Error(`execution did not say which orders it holds: ${describeError(error)}`);
+  });
+  if (!Array.isArray(orders))
+    throw new Error('execution answered its open orders with something other than a list');
   return (orders as BelievedOrder[])
     .filter((order) => {
       try {
