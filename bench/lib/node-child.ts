@@ -81,8 +81,11 @@ export interface NodeChild {
   exited: Promise<number | null>;
   /** Actor workers in the supervision tree (GET /actors). */
   workers(): Promise<number>;
-  /** Each actor worker's own V8 heap in use, MiB, by actor id (the node's `foxtrot_worker_heap_used` metric). */
-  workerHeaps(): Promise<Map<string, number>>;
+  /**
+   * Each thread's own V8 heap in use, MiB, by thread: the actor workers by actor id, and `main` (the node's
+   * `foxtrot_thread_heap_used` metric).
+   */
+  threadHeaps(): Promise<Map<string, number>>;
   /** Until the probe answers (polled every 250 ms); after `timeoutMs` throws, saying what it waited for. */
   until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T>;
   /** SIGTERM and wait (SIGKILL after 30 s); removes the data directory unless `keepData`. The exit code. */
@@ -132,17 +135,17 @@ export async function startNodeChild(args: string[] = []): Promise<NodeChild> {
       `timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
     );
   };
-  const workerHeaps = async () => {
+  const threadHeaps = async () => {
     const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(10_000) });
     const heaps = new Map<string, number>();
     for (const line of (await response.text()).split('\n')) {
-      const sample = /^foxtrot_worker_heap_used\{.*foxtrot_actor_id="([^"]+)".*\} ([0-9.e+]+)$/.exec(line);
+      const sample = /^foxtrot_thread_heap_used\{.*foxtrot_thread="([^"]+)".*\} ([0-9.e+]+)$/.exec(line);
       if (sample) heaps.set(sample[1] as string, Number(sample[2]) / 2 ** 20);
     }
     return heaps;
   };
   const node: NodeChild = {
-    workerHeaps,
+    threadHeaps,
     pid: child.pid as number,
     data,
     child,

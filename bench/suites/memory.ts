@@ -26,6 +26,8 @@ export const memoryBench = defineBench<Context>({
     rssPerWorker: { unit: 'MiB', better: 'lower' },
     /** The median of the node's actor workers' own V8 heaps (each worker reports its isolate's; node only). */
     heapPerWorker: { unit: 'MiB', better: 'lower', ratio: false },
+    /** The node's main thread's own V8 heap: the supervisors, the store, the admin endpoint (node only). */
+    heapMain: { unit: 'MiB', better: 'lower', ratio: false },
     anon: { unit: 'MiB', better: 'lower' },
     /** The bare process after its imports, before any worker: what is not the workers' (baseline only). */
     rssNoWorkers: { unit: 'MiB', better: 'lower', chart: false },
@@ -67,12 +69,16 @@ export const memoryBench = defineBench<Context>({
         await sleep(c.settleMs);
         const workers = await node.workers();
         const { rss, anon } = await settledRss(node.pid);
-        const heaps = [...(await node.workerHeaps()).values()].sort((a, b) => a - b);
+        const threads = await node.threadHeaps();
+        const heapMain = threads.get('main');
+        threads.delete('main');
+        const heaps = [...threads.values()].sort((a, b) => a - b);
         const heapPerWorker = heaps[Math.floor(heaps.length / 2)];
         return {
           rss,
           rssPerWorker: rss / workers,
           ...(heapPerWorker === undefined ? {} : { heapPerWorker }),
+          ...(heapMain === undefined ? {} : { heapMain }),
           ...(anon === undefined ? {} : { anon }),
           workers,
         };

@@ -35,6 +35,9 @@ interface Sample {
   t: number;
   node: number;
   nodeAnon: number | undefined;
+  /** The V8 heaps in use, from the node's /metrics: its main thread's, and its actor workers' together. */
+  heapMain: number | undefined;
+  heapWorkers: number | undefined;
   bare: number;
 }
 
@@ -63,9 +66,14 @@ function slope(points: readonly { x: number; y: number }[]): number {
   return den === 0 ? Number.NaN : num / den;
 }
 
-/** Growth figures of one line of readings (MiB): warm window, end window, growth, slope per minute, peak. */
-function growth(c: Context, value: (s: Sample) => number): Figures {
-  const after = c.samples.filter((s) => s.t >= c.warmUpS);
+/**
+ * Growth figures of one line of readings (MiB): warm window, end window, growth, slope per minute, peak. Readings
+ * that are missing (a scrape of /metrics that failed under chaos) are left out.
+ */
+function growth(c: Context, read: (s: Sample) => number | undefined): Figures {
+  const readings = c.samples.filter((s) => read(s) !== undefined);
+  const value = (s: Sample) => read(s) as number;
+  const after = readings.filter((s) => s.t >= c.warmUpS);
   const end = c.samples[c.samples.length - 1]?.t ?? 0;
   const warm = median(after.filter((s) => s.t < c.warmUpS + c.windowS).map(value));
   const last = median(after.filter((s) => s.t > end - c.windowS).map(value));
@@ -74,8 +82,20 @@ function growth(c: Context, value: (s: Sample) => number): Figures {
     rssEnd: last,
     growth: last - warm,
     slopePerMin: slope(after.map((s) => ({ x: s.t / 60, y: value(s) }))),
-    peak: Math.max(...c.samples.map(value)),
+    peak: Math.max(...readings.map(value)),
   };
+}
+
+/** The node's thread heaps (MiB), or undefined ones when its /metrics does not answer. */
+async function heapsOf(node: NodeChild): Promise<Pick<Sample, 'heapMain' | 'heapWorkers'>> {
+  try {
+    const threads = await node.threadHeaps();
+    let heapWorkers = 0;
+    for (const [thread, heap] of threads) if (thread !== 'main') heapWorkers += heap;
+    return { heapMain: threads.get('main'), heapWorkers: threads.size > 1 ? heapWorkers : undefined };
+  } catch {
+    return { heapMain: undefined, heapWorkers: undefined };
+  }
 }
 
 async function soak(c: Context): Promise<Figures> {
@@ -90,7 +110,14 @@ async function soak(c: Context): Promise<Figures> {
     for (let i = 0; ; i += 1) {
       const t = (performance.now() - started) / 1000;
       const reading = rssOf(node.pid);
-      c.samples.push({ t, node: reading.rss, nodeAnon: reading.anon, bare: rssOf(bare.pid).rss });
+      const bareRss = rssOf(bare.pid).rss;
+      c.samples.push({
+        t,
+        node: reading.rss,
+        nodeAnon: reading.anon,
+        bare: bareRss,
+        ...(await heapsOf(node)),
+      });
       if (i % progressEvery === 0) {
         process.stderr.write(`[soak] ${t.toFixed(0)} s: node RSS ${reading.rss.toFixed(0)} MiB\n`);
       }
@@ -135,9 +162,14 @@ async function soak(c: Context): Promise<Figures> {
       ? growth(c, (s) => s.nodeAnon as number).growth
       : undefined;
     if (anonGrowth !== undefined) anon.anonGrowth = anonGrowth;
+    // Where growth goes: the heaps V8 reports (in use, not what it keeps reserved) of the main thread and workers.
+    const heapMainGrowth = growth(c, (s) => s.heapMain).growth;
+    const heapWorkersGrowth = growth(c, (s) => s.heapWorkers).growth;
     return {
       ...growth(c, (s) => s.node),
       ...anon,
+      ...(Number.isFinite(heapMainGrowth) ? { heapMainGrowth } : {}),
+      ...(Number.isFinite(heapWorkersGrowth) ? { heapWorkersGrowth } : {}),
       workers,
       orders: Number(status.orders ?? Number.NaN),
       fills: Number(status.fills ?? Number.NaN),
@@ -168,6 +200,8 @@ export const soakBench = defineBench<Context>({
     rssEnd: { unit: 'MiB', better: 'lower' },
     peak: { unit: 'MiB', better: 'lower', chart: false },
     anonGrowth: { unit: 'MiB', better: 'lower', chart: false },
+    heapMainGrowth: { unit: 'MiB', better: 'lower', ratio: false, chart: false },
+    heapWorkersGrowth: { unit: 'MiB', better: 'lower', ratio: false, chart: false },
     workers: { unit: 'workers', better: 'lower', chart: false },
     orders: { unit: 'orders', better: 'higher', chart: false },
     fills: { unit: 'fills', better: 'higher', chart: false },
@@ -204,6 +238,13 @@ export const soakBench = defineBench<Context>({
         unit: 'MiB',
         values: c.samples.map((s) => s.nodeAnon ?? null),
       });
+    }
+    for (const [label, read] of [
+      ['main thread heap in use', (s: Sample) => s.heapMain],
+      ['actor workers heaps in use', (s: Sample) => s.heapWorkers],
+    ] as const) {
+      if (c.samples.some((s) => read(s) !== undefined))
+        lines.push({ label, unit: 'MiB', values: c.samples.map((s) => read(s) ?? null) });
     }
     return [
       {

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { threadId } from 'node:worker_threads';
 import type { Meter, Tracer } from '@opentelemetry/api';
 import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
@@ -52,6 +53,14 @@ export class ThreadTelemetry {
     this.meterProvider = new MeterProvider({ resource, readers });
     this.meter = this.meterProvider.getMeter(SCOPE);
     this.instruments = createRuntimeInstruments(this.meter, bound);
+    // Memory per thread (an actor's worker, or the main thread with the supervisors and the store): RSS is one
+    // figure for the whole process. Tagged with the thread like every metric of this thread (see THREAD_ATTRIBUTE).
+    this.meter
+      .createObservableGauge('foxtrot.thread.heap.used', {
+        description: "The V8 heap a thread uses (its isolate's, not the process's RSS)",
+        unit: 'By',
+      })
+      .addCallback((result) => result.observe(getHeapStatistics().used_heap_size));
   }
 
   /**

@@ -141,8 +141,9 @@ describe('foxtrot run with tracing and metrics', () => {
     expect(
       samples.some((s) => s.name === 'foxtrot_mailbox_depth' && s.labels.foxtrot_actor_id === 'risk'),
     ).toBe(true);
-    const heap = samples.filter((s) => s.name.startsWith('foxtrot_worker_heap_used'));
-    expect(new Set(heap.map((s) => s.labels.foxtrot_actor_id))).toContain('execution');
+    const heap = samples.filter((s) => s.name.startsWith('foxtrot_thread_heap_used'));
+    expect(new Set(heap.map((s) => s.labels.foxtrot_thread))).toContain('execution');
+    expect(new Set(heap.map((s) => s.labels.foxtrot_thread))).toContain('main');
     expect(heap.every((s) => s.value > 1_000_000)).toBe(true);
     expect(
       sum('foxtrot_actor_restarts_total', { foxtrot_actor_id: 'strategy-trend' }),

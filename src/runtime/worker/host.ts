@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { getHeapStatistics } from 'node:v8';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { expose } from 'comlink';
 import { serializeError } from '../../resilience/errors.ts';
@@ -139,13 +138,6 @@ const control: WorkerControl = {
         description: 'Messages received by an actor and not yet handled',
       })
       .addCallback((result) => result.observe(activeRouter.backlog(), actorAttributes));
-    // Memory per actor: its worker's own V8 heap. RSS is one figure for the whole process, every thread's together.
-    telemetry.meter
-      .createObservableGauge('foxtrot.worker.heap.used', {
-        description: "The V8 heap an actor's worker thread uses (its isolate's, not the process's RSS)",
-        unit: 'By',
-      })
-      .addCallback((result) => result.observe(getHeapStatistics().used_heap_size, actorAttributes));
     const commitMs = telemetry.instruments.journalCommitMs(actorAttributes);
     const commitEntries = telemetry.instruments.journalBatch(actorAttributes);
     let journal: JournalEntry[] = [];
