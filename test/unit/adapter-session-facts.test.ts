@@ -5,6 +5,7 @@ import { CircuitBreaker } from '../../src/resilience/circuit-breaker.ts';
 
 const filled: VenueOrderRecord = {
   clientOrderId: 'o-1',
+  instrumentId: 'BTCUSDT.SIM',
   venueOrderId: 'v-1',
   side: 'SELL',
   quantity: '0.010',
