@@ -1,25 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { executionProtocol } from '../../actors/execution/protocol.ts';
 import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
-import { riskProtocol } from '../../actors/risk/protocol.ts';
 import { Decimal } from '../../src/domain/decimal.ts';
 import type { Order } from '../../src/domain/order.ts';
-import { type ActorStart, ActorSystem, type SupervisorEvent, siblingModule } from '../../src/index.ts';
+import type { SupervisorEvent } from '../../src/index.ts';
 import { checkIntegrity } from '../../src/persistence/integrity.ts';
-import { LmdbSnapshotStore } from '../../src/persistence/lmdb-snapshot-store.ts';
 import { FoxtrotStore } from '../../src/persistence/store.ts';
-import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
-import { recorderModule } from '../fixtures/recorder.ts';
+import { startCoreOnLmdb, submitThroughRisk } from '../support/core-on-lmdb.ts';
 import { sleep, waitFor } from '../support/system.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const ORDERS = 20;
 const FILLS_PER_ORDER = 5;
-
-const actor = (name: string, exportName: string, input: unknown): ActorStart => ({
-  actor: { module: siblingModule(`../../actors/${name}/worker`, import.meta.url), export: exportName },
-  input,
-});
 
 /** Every order's venue events: an acknowledgement, then five fills of 0.2. */
 function venueEvents(): Array<{ clientOrderId: string; event: Record<string, unknown> }> {
@@ -52,57 +44,10 @@ async function run(crash: boolean): Promise<Outcome> {
   const dir = tempDir(crash ? 'crash' : 'calm');
   const store = FoxtrotStore.open(dir.path);
   const events: SupervisorEvent[] = [];
-  const system = await ActorSystem.start(
-    {
-      id: 'core',
-      flags: { strategy: 'one_for_one', intensity: 10, periodMs: 10_000 },
-      children: [
-        { id: 'venue-SIM', start: { actor: { module: recorderModule, export: 'recorderActor' } } },
-        {
-          id: 'execution',
-          start: actor('execution', 'executionActor', {
-            instruments: [btcSpec],
-            orderEventSinks: ['portfolio'],
-            portfolioId: 'portfolio',
-            notifyStrategies: false,
-            inFlightCheckMs: 0,
-          }),
-        },
-        {
-          id: 'portfolio',
-          start: actor('portfolio', 'portfolioActor', {
-            instruments: [btcSpec],
-            balances: { USDT: '1000000' },
-          }),
-        },
-        {
-          id: 'risk',
-          start: actor('risk', 'riskActor', { instruments: [btcSpec], limits: { maxOpenOrders: 100 } }),
-        },
-      ],
-    },
-    {
-      heartbeatMs: 100,
-      heartbeatTimeoutMs: 1500,
-      onEvent: (event) => events.push(event),
-      snapshots: new LmdbSnapshotStore(store),
-    },
-  );
+  const system = await startCoreOnLmdb(store, events);
   try {
-    const risk = system.ref('risk', riskProtocol);
     const execution = system.ref('execution', executionProtocol);
-    risk.tell('balance', { currency: 'USDT', free: '1000000' });
-    for (let i = 1; i <= ORDERS; i++) {
-      await expect(risk.ask('submit', { order: btcOrder(`o${i}`) })).resolves.toMatchObject({
-        approved: true,
-      });
-    }
-    // Risk answered; its orders may still be on their way to execution, and a venue report must not overtake one.
-    await waitFor(
-      async () => ((await execution.ask('openOrders', {})) as Order[]).length === ORDERS || undefined,
-      10_000,
-      'execution to hold every order',
-    );
+    await submitThroughRisk(system, ORDERS);
     // A fault is injected once the actor runs again (it may still be restarting from the last one).
     const inject = (id: string, fault: 'exit' | 'throw') =>
       waitFor(

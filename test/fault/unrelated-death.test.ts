@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { executionProtocol } from '../../actors/execution/protocol.ts';
 import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
-import { riskProtocol } from '../../actors/risk/protocol.ts';
 import type { Order } from '../../src/domain/order.ts';
-import { type ActorStart, ActorSystem, type SupervisorEvent, siblingModule } from '../../src/index.ts';
-import { LmdbSnapshotStore } from '../../src/persistence/lmdb-snapshot-store.ts';
+import type { SupervisorEvent } from '../../src/index.ts';
 import { FoxtrotStore } from '../../src/persistence/store.ts';
-import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
-import { recorderModule } from '../fixtures/recorder.ts';
+import { btcSpec } from '../fixtures/instruments.ts';
+import { startCoreOnLmdb, submitThroughRisk } from '../support/core-on-lmdb.ts';
 import { sleep, waitFor } from '../support/system.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
@@ -18,11 +16,6 @@ import { tempDir } from '../support/temp-dir.ts';
  */
 const ORDERS = 3;
 
-const actor = (name: string, exportName: string, input: unknown): ActorStart => ({
-  actor: { module: siblingModule(`../../actors/${name}/worker`, import.meta.url), export: exportName },
-  input,
-});
-
 async function run(mode: 'memory' | 'stall' | 'poison') {
   const dir = tempDir(`lostfill-${mode}`);
   // With `poison`, no unlucky death: the second order's fill kills every incarnation that handles it.
@@ -31,60 +24,17 @@ async function run(mode: 'memory' | 'stall' | 'poison') {
   process.env.LOSTFILL_MODE = mode;
   const store = FoxtrotStore.open(`${dir.path}/store`);
   const events: SupervisorEvent[] = [];
-  const system = await ActorSystem.start(
-    {
-      id: 'core',
-      flags: { strategy: 'one_for_one', intensity: 10, periodMs: 10_000 },
-      children: [
-        { id: 'venue-SIM', start: { actor: { module: recorderModule, export: 'recorderActor' } } },
-        {
-          id: 'execution',
-          start: actor('execution', 'executionActor', {
-            instruments: [btcSpec],
-            orderEventSinks: ['portfolio'],
-            portfolioId: 'portfolio',
-            notifyStrategies: false,
-            inFlightCheckMs: 0,
-          }),
-        },
-        {
-          id: 'portfolio',
-          start: {
-            actor: {
-              module: new URL('../fixtures/unlucky-portfolio.ts', import.meta.url),
-              export: 'unluckyPortfolioActor',
-            },
-            input: { instruments: [btcSpec], balances: { USDT: '1000000' } },
-            resourceLimits: { maxOldGenerationSizeMb: 48 },
-          },
-        },
-        {
-          id: 'risk',
-          start: actor('risk', 'riskActor', { instruments: [btcSpec], limits: { maxOpenOrders: 100 } }),
-        },
-      ],
+  const system = await startCoreOnLmdb(store, events, {
+    actor: {
+      module: new URL('../fixtures/unlucky-portfolio.ts', import.meta.url),
+      export: 'unluckyPortfolioActor',
     },
-    {
-      heartbeatMs: 100,
-      heartbeatTimeoutMs: 1500,
-      onEvent: (event) => events.push(event),
-      snapshots: new LmdbSnapshotStore(store),
-    },
-  );
+    input: { instruments: [btcSpec], balances: { USDT: '1000000' } },
+    resourceLimits: { maxOldGenerationSizeMb: 48 },
+  });
   try {
-    const risk = system.ref('risk', riskProtocol);
     const execution = system.ref('execution', executionProtocol);
-    risk.tell('balance', { currency: 'USDT', free: '1000000' });
-    for (let i = 1; i <= ORDERS; i++) {
-      await expect(risk.ask('submit', { order: btcOrder(`o${i}`) })).resolves.toMatchObject({
-        approved: true,
-      });
-    }
-    await waitFor(
-      async () => ((await execution.ask('openOrders', {})) as Order[]).length === ORDERS || undefined,
-      10_000,
-      'execution to hold every order',
-    );
+    await submitThroughRisk(system, ORDERS);
     for (let i = 1; i <= ORDERS; i++) {
       execution.tell('venueEvent', {
         clientOrderId: `o${i}`,
