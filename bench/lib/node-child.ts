@@ -60,6 +60,13 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The environment a production node runs with (README, "Memory"): glibc's malloc keeps an arena per thread that
+ * ever allocated, and a worker thread that dies leaves its arena's memory behind, so a node restarting workers grows
+ * by about 0.6 MiB a restart without this. The bare process gets it too: the two differ only in what they run.
+ */
+const PRODUCTION_ENV = { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface TreeNode {
@@ -99,7 +106,10 @@ export async function startNodeChild(args: string[] = []): Promise<NodeChild> {
   const child = spawn(
     process.execPath,
     [nodeEntry(), 'run', '--data', data, '--admin-port', String(port), ...args],
-    { env: { ...process.env, FOXTROT_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'] },
+    {
+      env: { ...process.env, ...PRODUCTION_ENV, FOXTROT_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
   );
   let err = '';
   child.stderr?.on('data', (chunk) => {
@@ -207,6 +217,7 @@ export interface BareProcess {
 export async function startBareProcess(count: number): Promise<BareProcess> {
   const script = new URL('./bare-workers.mjs', import.meta.url).pathname;
   const child = spawn(process.execPath, [script, String(count), JSON.stringify(RUNTIME_PACKAGES)], {
+    env: { ...process.env, ...PRODUCTION_ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
