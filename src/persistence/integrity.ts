@@ -45,6 +45,8 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
   const { dbs } = store;
   /** The last record (not a refusal) of the order stream being read: the orders view must hold the same. */
   let lastOrder: LastOrderRecord | undefined;
+  /** Order streams the orders view has an entry for. */
+  let viewedOrders = 0;
   const netQuantity = new Map<string, Decimal>();
   let journalRecords = 0;
   const heads: Record<string, number> = {};
@@ -53,7 +55,7 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
   let tradeIds = new Set<string>();
   const endStream = () => {
     if (stream === undefined) return;
-    if (lastOrder !== undefined) checkOrderView(store, lastOrder, report);
+    if (lastOrder !== undefined && checkOrderView(store, lastOrder, report)) viewedOrders += 1;
     lastOrder = undefined;
     heads[stream] = expected - 1;
     const head = dbs.streams.get(stream) as number | undefined;
@@ -122,9 +124,17 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
     }
   }
   endStream();
-  // The views' records are copies of journal records or flags: their checksums are what can be wrong.
+  // Each order stream's view was compared with the stream, byte for byte (its checksum and length): only entries
+  // no stream accounts for are left to find, and the view's count (LMDB keeps it) says whether there are any.
+  if ((dbs.orders.getStats() as { entryCount: number }).entryCount !== viewedOrders) {
+    for (const id of dbs.orders.getKeys()) {
+      const stream = `${ORDER_STREAM}${String(id)}`;
+      const records = dbs.journal.getKeysCount({ start: [stream], end: [stream, Number.MAX_SAFE_INTEGER] });
+      if (records === 0) report(DB.orders, id, 'in the view, but the journal has no stream for it');
+    }
+  }
+  // The other views' records are copies of journal records or flags: their checksums are what can be wrong.
   for (const name of [
-    'orders',
     'openOrders',
     'ordersByStatus',
     'fills',
@@ -150,29 +160,33 @@ interface LastOrderRecord {
   length: number;
 }
 
-/** The orders view must hold the order stream's last record (the same bytes: its checksum and length agree). */
+/**
+ * The orders view must hold the order stream's last record (the same bytes: its checksum and length agree).
+ * Whether the view has an entry for the order at all.
+ */
 function checkOrderView(
   store: FoxtrotStore,
   last: LastOrderRecord,
   report: (db: string, key: unknown, problem: string) => void,
-): void {
+): boolean {
   const id = last.key[0].slice(ORDER_STREAM.length);
   const value = store.dbs.orders.get(id) as Uint8Array | undefined;
-  if (value !== undefined && value.length === last.length && checksumOf(value) === last.checksum) return;
+  if (value !== undefined && value.length === last.length && checksumOf(value) === last.checksum) return true;
   // Only a mismatch needs the stream's last order: its status says what the view lacks.
   const lastStatus = orderOfView(store.dbs.journal.get(last.key) as Uint8Array).status;
   if (value === undefined) {
     report(DB.orders, id, `missing from the view; its stream ends at ${lastStatus}`);
-    return;
+    return false;
   }
   let status: string;
   try {
     status = orderOfView(value).status;
   } catch (error) {
     report(DB.orders, id, (error as Error).message);
-    return;
+    return true;
   }
   report(DB.orders, id, `view says ${status}, its stream ends at ${lastStatus}`);
+  return true;
 }
 
 function checkPositions(

@@ -205,6 +205,26 @@ describe('the LMDB store', () => {
     await store.close();
   });
 
+  it('finds an order in the view that no stream accounts for, and one missing from the view', async () => {
+    const store = FoxtrotStore.open(dir.path);
+    journalOrderLife(store, 'o-1');
+    journalOrderLife(store, 'o-2');
+    // Both orders buy 1 and the position record says 1: the fold of the fills is not what this is about.
+    expect(checkIntegrity(store, { fold: false }).ok).toBe(true);
+    store.write(() => {
+      store.dbs.orders.putSync('ghost', store.dbs.orders.get('o-1'));
+      store.dbs.orders.removeSync('o-2');
+    });
+    const problems = checkIntegrity(store, { fold: false }).problems.map(
+      (p) => `${JSON.stringify(p.key)} ${p.problem}`,
+    );
+    expect(problems).toEqual([
+      '"o-2" missing from the view; its stream ends at FILLED',
+      '"ghost" in the view, but the journal has no stream for it',
+    ]);
+    await store.close();
+  });
+
   it('detects a duplicated event and an out-of-order record in a stream', async () => {
     const store = FoxtrotStore.open(dir.path);
     journalOrderLife(store, 'o-1');
