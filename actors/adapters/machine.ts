@@ -148,7 +148,7 @@ const adapterSetup = setup({
 const route = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
   const call = orderCallOf(event);
   if (call === undefined) return;
-  if (call.kind === 'submit' && 'meta' in event && event.meta?.redelivered) {
+  if (event.type === 'submit' && event.meta.redelivered) {
     if (context.connection !== 'connected') return;
     const belief = { clientOrderId: call.clientOrderId, status: 'SUBMITTED' };
     enqueue({

@@ -10,10 +10,8 @@
  * with PASS/FAIL. At the top: the machine, Node, the git commit and every target. With `--compare`, the
  * change of every figure too.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { FIT_CHARTS_ON_RESIZE } from '../../src/backtest/report-charts.ts';
-import { escapeHtml, jsonForScript } from '../../src/backtest/report-html.ts';
+import { escapeHtml, pageEnd, pageHead } from '../../src/backtest/report-html.ts';
 import {
   changesOf,
   type FigureResult,
@@ -21,15 +19,6 @@ import {
   type SeriesResult,
   type TargetResult,
 } from './report.ts';
-
-/** uPlot's browser build and stylesheet, from node_modules (the same files the backtest report inlines). */
-function uplot(): { js: string; css: string } {
-  const require = createRequire(import.meta.url);
-  return {
-    js: readFileSync(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'),
-    css: readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8'),
-  };
-}
 
 /** Metrics named like latency percentiles (p50, p99, p99.9) share one chart per benchmark. */
 const PERCENTILE = /^p\d+(\.\d+)?$/;
@@ -412,11 +401,8 @@ footer { color: var(--muted); font-size: 12px; padding-bottom: 24px; }
 `;
 
 /** Inline script text that cannot end its `<script>` element early. */
-const scriptText = (js: string): string => js.replace(/<\/(script)/gi, '<\\/$1');
-
 /** The run as one HTML document; `previous` is the `--compare` run, if any. */
 export function htmlReport(result: RunResult, previous?: { file: string; run: RunResult }): string {
-  const assets = uplot();
   const benches = [...new Set(result.figures.map((f) => f.bench))];
   const bars: BarChart[] = [];
   const sections = benches.map((bench) => {
@@ -429,16 +415,7 @@ export function htmlReport(result: RunResult, previous?: { file: string; run: Ru
   const passed = result.targets.filter((t) => t.pass).length;
   const title = `Foxtrot bench ${result.startedAt}${result.quick ? ' (quick)' : ''}`;
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">`,
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${assets.css.replace(/<\/(style)/gi, '<\\/$1')}</style>`,
-    `<style>${PAGE_CSS}</style>`,
-    '</head>',
+    ...pageHead(title, PAGE_CSS),
     '<body>',
     '<header>',
     `<h1>${escapeHtml(title)}</h1>`,
@@ -458,12 +435,11 @@ export function htmlReport(result: RunResult, previous?: { file: string; run: Ru
         `commit ${escapeHtml(previous.run.machine.commit ?? 'unknown')}</span></h2>${compareTable(previous.run, result)}</section>`
       : '',
     '</main>',
-    "<footer>Foxtrot bench report, written by npm run bench beside the run's JSON. Self-contained: it loads nothing.</footer>",
-    `<script type="application/json" id="bench-data">${jsonForScript(data)}</script>`,
-    `<script>${scriptText(assets.js)}</script>`,
-    `<script>${scriptText(SCRIPT)}</script>`,
-    '</body>',
-    '</html>',
-    '',
+    ...pageEnd(
+      "Foxtrot bench report, written by npm run bench beside the run's JSON. Self-contained: it loads nothing.",
+      'bench-data',
+      data,
+      SCRIPT,
+    ),
   ].join('\n');
 }

@@ -58,6 +58,38 @@ function scriptText(js: string): string {
   return js.replace(/<\/(script)/gi, '<\\/$1');
 }
 
+/**
+ * A self-contained report page (the backtest's, the bench's) up to its `<body>`: uPlot's stylesheet and the page's
+ * own, inlined. Nothing may be fetched: a report must open offline, exactly as written.
+ */
+export function pageHead(title: string, css: string): string[] {
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">`,
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${uplot().css.replace(/<\/(style)/gi, '<\\/$1')}</style>`,
+    `<style>${css}</style>`,
+    '</head>',
+  ];
+}
+
+/** The end of a report page: its footer, its data as JSON in the element `dataId`, uPlot and the page's script. */
+export function pageEnd(footer: string, dataId: string, data: unknown, script: string): string[] {
+  return [
+    `<footer>${footer}</footer>`,
+    `<script type="application/json" id="${dataId}">${jsonForScript(data)}</script>`,
+    `<script>${scriptText(uplot().js)}</script>`,
+    `<script>${scriptText(script)}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ];
+}
+
 /** JSON for a `<script type="application/json">`: `<` is escaped, so the data can never close the tag. */
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value)
@@ -333,21 +365,10 @@ footer { color: var(--muted); font-size: 12px; padding-bottom: 24px; }
 
 /** The report as one HTML document; the same input always gives the same bytes. */
 export function renderReport(input: ReportInput): string {
-  const assets = uplot();
   const data = chartData(input);
   const title = escapeHtml(input.title);
   return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // Nothing may be fetched: the report must open offline, exactly as written.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'">`,
-    `<title>Backtest: ${title}</title>`,
-    `<style>${assets.css.replace(/<\/(style)/gi, '<\\/$1')}</style>`,
-    `<style>${PAGE_CSS}</style>`,
-    '</head>',
+    ...pageHead(`Backtest: ${input.title}`, PAGE_CSS),
     '<body>',
     '<header>',
     `<h1>${title}</h1>`,
@@ -363,12 +384,11 @@ export function renderReport(input: ReportInput): string {
     pricesSection(data),
     tradesSection(data),
     '</main>',
-    '<footer>Foxtrot backtest report. Times in UTC. Drag across a chart to zoom, double-click to reset.</footer>',
-    `<script type="application/json" id="report-data">${jsonForScript(data)}</script>`,
-    `<script>${scriptText(assets.js)}</script>`,
-    `<script>${scriptText(CHART_SCRIPT)}</script>`,
-    '</body>',
-    '</html>',
-    '',
+    ...pageEnd(
+      'Foxtrot backtest report. Times in UTC. Drag across a chart to zoom, double-click to reset.',
+      'report-data',
+      data,
+      CHART_SCRIPT,
+    ),
   ].join('\n');
 }
