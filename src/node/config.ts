@@ -54,6 +54,12 @@ export const NodeConfigSchema = Type.Object(
         durationS: Type.Number({ minimum: 0 }),
         /** Heap limit of each actor's worker, MB: a worker beyond it fails and is restarted. */
         workerHeapMb: Type.Integer({ minimum: 16 }),
+        /**
+         * When the whole store is checked: `background` checks what the start reads (actor states, open orders,
+         * positions, balances) before starting and the rest (the history) in a thread beside the running node,
+         * halting trading if it fails; `at-start` checks all of it before the node starts.
+         */
+        storeCheck: Type.Union([Type.Literal('background'), Type.Literal('at-start')]),
       },
       strict,
     ),
@@ -143,6 +149,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
     onShutdown: 'cancel',
     durationS: 0,
     workerHeapMb: 256,
+    storeCheck: 'background',
   },
   log: { level: 'info', destination: 'file' },
   admin: { port: 0, host: '127.0.0.1' },

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { savedActorIds } from '../persistence/actor-states.ts';
-import { checkIntegrity } from '../persistence/integrity.ts';
+import { checkIntegrity, checkLiveState, type IntegrityProblem } from '../persistence/integrity.ts';
+import { type Scrub, startScrub } from '../persistence/scrub.ts';
 import { FoxtrotStore } from '../persistence/store.ts';
-import { rootLogger } from '../telemetry/logger.ts';
+import { type Logger, rootLogger } from '../telemetry/logger.ts';
 import { resolveTelemetry, TELEMETRY_ENV } from '../telemetry/settings.ts';
 import { startAdminServer } from './admin-server.ts';
 import { overridesOf, type RunOptions } from './cli.ts';
@@ -80,16 +81,50 @@ function openStore(config: NodeConfig): FoxtrotStore | undefined {
     return undefined;
   }
   for (const step of store.migrated) say(`store migrated: ${step}`);
-  const integrity = checkIntegrity(store, { fold: false });
+  const integrity =
+    config.node.storeCheck === 'at-start' ? checkIntegrity(store, { fold: false }) : checkLiveState(store);
   if (!integrity.ok) {
     say(
       `store ${store.path} failed its integrity check; not trading on it (foxtrot inspect --data shows it):`,
     );
-    for (const p of integrity.problems) say(`  ${p.db} ${JSON.stringify(p.key)}: ${p.problem}`);
+    sayProblems(integrity.problems);
     void store.close();
     return undefined;
   }
   return store;
+}
+
+function sayProblems(problems: readonly IntegrityProblem[]): void {
+  for (const p of problems) say(`  ${p.db} ${JSON.stringify(p.key)}: ${p.problem}`);
+}
+
+/**
+ * Checks the store's history beside the running node (see NodeConfig's storeCheck): a store that fails, or that
+ * cannot be checked, halts trading with the reason, which stays until an operator sets the trading state again.
+ */
+function scrubInBackground(node: FoxtrotNode, store: FoxtrotStore, config: NodeConfig, log: Logger): Scrub {
+  const scrub = startScrub({ path: store.path, durability: config.node.durability });
+  void scrub.result.then(async (result) => {
+    if (result.stopped) return;
+    if (result.ok) {
+      say(
+        `store check: ${result.journalRecords} journal records verified in ${(result.ms / 1000).toFixed(1)} s`,
+      );
+      log.info({ records: result.journalRecords, ms: Math.round(result.ms) }, 'store check passed');
+      return;
+    }
+    const why =
+      result.error === undefined
+        ? `the store failed its integrity check (${result.problems.length} problem(s); foxtrot inspect shows them)`
+        : `the store could not be checked: ${result.error}`;
+    say(`${why}; trading HALTED`);
+    sayProblems(result.problems);
+    log.error({ problems: result.problems, error: result.error }, 'store check failed: trading halted');
+    await node.setTradingState('HALTED', why).catch((error: unknown) => {
+      log.error({ err: error }, 'could not halt trading after the store check failed');
+    });
+  });
+  return scrub;
 }
 
 async function runOnStore(config: NodeConfig, store: FoxtrotStore): Promise<number> {
@@ -116,72 +151,79 @@ async function runOnStore(config: NodeConfig, store: FoxtrotStore): Promise<numb
     `foxtrot node up (pid ${process.pid}): ${node.actorIds.length} actors, data ${resolve(config.node.dataDir)}, ` +
       `logs ${logTo}${config.chaos.enabled ? ', CHAOS on' : ''}; Ctrl-C stops it`,
   );
-  // glibc keeps a malloc arena per thread, and a worker that dies leaves its arena's memory behind: a node that
-  // restarts workers grows by about 0.6 MiB a restart unless the arenas are capped before the process starts.
-  if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
-    say(
-      'note: MALLOC_ARENA_MAX is not set; set it to 2 so that restarted workers do not grow memory (README, "Memory")',
-    );
-  }
+  const scrub =
+    config.node.storeCheck === 'background' ? scrubInBackground(node, store, config, log) : undefined;
+  try {
+    // glibc keeps a malloc arena per thread, and a worker that dies leaves its arena's memory behind: a node that
+    // restarts workers grows by about 0.6 MiB a restart unless the arenas are capped before the process starts.
+    if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
+      say(
+        'note: MALLOC_ARENA_MAX is not set; set it to 2 so that restarted workers do not grow memory (README, "Memory")',
+      );
+    }
 
-  let admin: Server | undefined;
-  if (config.admin.port > 0) {
-    try {
-      const started = await startAdminServer(node, config.admin.host, config.admin.port, log);
-      admin = started.server;
+    let admin: Server | undefined;
+    if (config.admin.port > 0) {
+      try {
+        const started = await startAdminServer(node, config.admin.host, config.admin.port, log);
+        admin = started.server;
+        say(
+          `admin endpoint: ${started.url} (/health, /actors, /status, /invariants, /metrics, POST /trading-state)`,
+        );
+      } catch (error) {
+        say(
+          `the admin endpoint could not start on ${config.admin.host}:${config.admin.port}: ${(error as Error).message}`,
+        );
+        await node.stop('admin endpoint failed');
+        return 1;
+      }
+    }
+    let treeDown = false;
+    node.system.whenTerminated().then(() => {
+      treeDown = true;
+    });
+    if (config.chaos.enabled) node.setChaos(true);
+
+    let sampling = false;
+    const statusTimer = setInterval(async () => {
+      if (sampling) return;
+      sampling = true;
+      try {
+        say(formatStatus(await node.status()));
+      } finally {
+        sampling = false;
+      }
+    }, config.node.statusIntervalMs);
+
+    const why = await waitForStop(node, config.node.durationS);
+    clearInterval(statusTimer);
+    node.setChaos(false);
+    say(`stopping (${why})...`);
+    const final = treeDown ? undefined : await node.status().catch(() => undefined);
+    const stopped = await Promise.race([
+      node.stop(why).then(() => true),
+      new Promise<boolean>((resolve) =>
+        setTimeout(() => resolve(false), config.node.shutdownTimeoutMs).unref(),
+      ),
+    ]);
+    admin?.close();
+    if (final) say(formatStatus(final));
+    if (node.chaosRecords.length > 0) {
+      const injected = node.chaosRecords.filter((record) => record.outcome === 'injected');
       say(
-        `admin endpoint: ${started.url} (/health, /actors, /status, /invariants, /metrics, POST /trading-state)`,
+        `chaos: ${injected.length} faults injected (${injected.map((r) => `${r.fault}@${r.actor}`).join(', ')})`,
       );
-    } catch (error) {
-      say(
-        `the admin endpoint could not start on ${config.admin.host}:${config.admin.port}: ${(error as Error).message}`,
-      );
-      await node.stop('admin endpoint failed');
+    }
+    if (!stopped) forceExit(`did not stop within ${config.node.shutdownTimeoutMs} ms: killing the process`);
+    const reason = await node.system.whenTerminated();
+    if (reason.type === 'failure') {
+      say('stopped: the supervision tree gave up (see the log)');
       return 1;
     }
+    say('stopped cleanly');
+    return 0;
+  } finally {
+    // Before the store closes: the check reads it.
+    await scrub?.stop();
   }
-  let treeDown = false;
-  node.system.whenTerminated().then(() => {
-    treeDown = true;
-  });
-  if (config.chaos.enabled) node.setChaos(true);
-
-  let sampling = false;
-  const statusTimer = setInterval(async () => {
-    if (sampling) return;
-    sampling = true;
-    try {
-      say(formatStatus(await node.status()));
-    } finally {
-      sampling = false;
-    }
-  }, config.node.statusIntervalMs);
-
-  const why = await waitForStop(node, config.node.durationS);
-  clearInterval(statusTimer);
-  node.setChaos(false);
-  say(`stopping (${why})...`);
-  const final = treeDown ? undefined : await node.status().catch(() => undefined);
-  const stopped = await Promise.race([
-    node.stop(why).then(() => true),
-    new Promise<boolean>((resolve) =>
-      setTimeout(() => resolve(false), config.node.shutdownTimeoutMs).unref(),
-    ),
-  ]);
-  admin?.close();
-  if (final) say(formatStatus(final));
-  if (node.chaosRecords.length > 0) {
-    const injected = node.chaosRecords.filter((record) => record.outcome === 'injected');
-    say(
-      `chaos: ${injected.length} faults injected (${injected.map((r) => `${r.fault}@${r.actor}`).join(', ')})`,
-    );
-  }
-  if (!stopped) forceExit(`did not stop within ${config.node.shutdownTimeoutMs} ms: killing the process`);
-  const reason = await node.system.whenTerminated();
-  if (reason.type === 'failure') {
-    say('stopped: the supervision tree gave up (see the log)');
-    return 1;
-  }
-  say('stopped cleanly');
-  return 0;
 }

@@ -30,126 +30,18 @@ export interface IntegrityOptions {
    * stopped cleanly includes it.
    */
   fold?: boolean;
+  /** Asked every few thousand records: true ends the check early, with a CheckStopped error. */
+  stopped?: () => boolean;
 }
 
-/**
- * Checks the store before a node trades on it: every record decodes (checksums hold), each stream runs 1, 2, 3...
- * with no gap, repeat or stray record, its head matches, no fill is journaled twice, the order views match their
- * streams, and (with `fold`) each position equals the fold of the journaled fills.
- */
-export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = {}): IntegrityReport {
-  const problems: IntegrityProblem[] = [];
-  const report = (db: string, key: unknown, problem: string) => {
-    if (problems.length < MAX_PROBLEMS) problems.push({ db, key, problem });
-  };
-  const { dbs } = store;
-  /** The last record (not a refusal) of the order stream being read: the orders view must hold the same. */
-  let lastOrder: LastOrderRecord | undefined;
-  /** Order streams the orders view has an entry for. */
-  let viewedOrders = 0;
-  const netQuantity = new Map<string, Decimal>();
-  let journalRecords = 0;
-  const heads: Record<string, number> = {};
-  let stream: string | undefined;
-  let expected = 0;
-  let tradeIds = new Set<string>();
-  const endStream = () => {
-    if (stream === undefined) return;
-    if (lastOrder !== undefined && checkOrderView(store, lastOrder, report)) viewedOrders += 1;
-    lastOrder = undefined;
-    heads[stream] = expected - 1;
-    const head = dbs.streams.get(stream) as number | undefined;
-    if (head !== undefined && head !== expected - 1) {
-      report(DB.streams, stream, `head says ${head}, the stream ends at ${expected - 1}`);
-    }
-  };
-  for (const { key, value } of dbs.journal.getRange()) {
-    journalRecords++;
-    const [name, seq] = key as [string, number];
-    if (name !== stream) {
-      endStream();
-      stream = name;
-      expected = seq;
-      tradeIds = new Set();
-    }
-    const bytes = value as Uint8Array;
-    const damaged = checkFrame(bytes);
-    if (damaged !== undefined) {
-      report(DB.journal, key, damaged);
-      expected = seq + 1;
-      continue;
-    }
-    // Most records need only their seq and type, read off their bytes; fills (and records laid out otherwise) are
-    // decoded in full.
-    let record: JournalRecord | undefined;
-    let head = readJournalHead(bytes);
-    if (head === undefined || (head.type === 'Filled' && name.startsWith(ORDER_STREAM))) {
-      try {
-        record = decodeCheckedRecord<JournalRecord>(bytes);
-        head = record;
-      } catch (error) {
-        report(DB.journal, key, (error as Error).message);
-        expected = seq + 1;
-        continue;
-      }
-    }
-    if (head.seq !== seq) {
-      report(DB.journal, key, `out of order: the record says seq ${head.seq} under key seq ${seq}`);
-    } else if (seq !== expected) {
-      report(
-        DB.journal,
-        key,
-        `seq ${seq} follows ${expected - 1}: ${seq < expected ? 'repeated' : 'records missing'}`,
-      );
-    }
-    expected = seq + 1;
-    if (name.startsWith(ORDER_STREAM)) {
-      if (head.type === 'Filled') {
-        const { order, event } = (record as JournalRecord).data as OrderRecordData & {
-          event: { type: 'Filled'; tradeId: string; quantity: string };
-        };
-        if (tradeIds.has(event.tradeId))
-          report(DB.journal, key, `duplicated event: fill ${event.tradeId} again`);
-        tradeIds.add(event.tradeId);
-        const signed = Decimal.parse(event.quantity);
-        const delta = order.side === 'BUY' ? signed : signed.neg();
-        netQuantity.set(
-          order.instrumentId,
-          (netQuantity.get(order.instrumentId) ?? Decimal.zero()).add(delta),
-        );
-      }
-      if (head.type !== 'Refused') {
-        lastOrder = { key: [name, seq], checksum: checksumOf(bytes), length: bytes.length };
-      }
-    }
+export class CheckStopped extends Error {
+  constructor() {
+    super('the integrity check was stopped before it finished');
+    this.name = 'CheckStopped';
   }
-  endStream();
-  // Each order stream's view was compared with the stream, byte for byte (its checksum and length): only entries
-  // no stream accounts for are left to find, and the view's count (LMDB keeps it) says whether there are any.
-  if ((dbs.orders.getStats() as { entryCount: number }).entryCount !== viewedOrders) {
-    for (const id of dbs.orders.getKeys()) {
-      const stream = `${ORDER_STREAM}${String(id)}`;
-      const records = dbs.journal.getKeysCount({ start: [stream], end: [stream, Number.MAX_SAFE_INTEGER] });
-      if (records === 0) report(DB.orders, id, 'in the view, but the journal has no stream for it');
-    }
-  }
-  // The other views' records are copies of journal records or flags: their checksums are what can be wrong.
-  for (const name of [
-    'openOrders',
-    'ordersByStatus',
-    'fills',
-    'fillsByTime',
-    'accounts',
-    'actors',
-  ] as const) {
-    for (const { key, value } of dbs[name].getRange()) {
-      const problem = checkFrame(value as Uint8Array);
-      if (problem !== undefined) report(DB[name], key, problem);
-    }
-  }
-  if (options.fold !== false) checkPositions(store, netQuantity, report);
-  return { ok: problems.length === 0, journalRecords, heads, problems };
 }
+
+type Report = (db: string, key: unknown, problem: string) => void;
 
 const ORDER_STREAM = 'order:';
 
@@ -161,17 +53,201 @@ interface LastOrderRecord {
 }
 
 /**
- * The orders view must hold the order stream's last record (the same bytes: its checksum and length agree).
- * Whether the view has an entry for the order at all.
+ * Checks journal records handed to it in key order (a whole journal, or chosen streams each read whole): every
+ * record decodes (checksums hold), each stream runs 1, 2, 3... with no gap, repeat or stray record, its head
+ * matches, no fill is journaled twice, and each order stream's last record is what the orders view holds.
  */
-function checkOrderView(
+class JournalCheck {
+  records = 0;
+  /** Order streams the orders view has an entry for. */
+  viewedOrders = 0;
+  readonly heads: Record<string, number> = {};
+  readonly netQuantity = new Map<string, Decimal>();
+  private stream: string | undefined;
+  private expected = 0;
+  private tradeIds = new Set<string>();
+  /** The last record (not a refusal) of the order stream being read: the orders view must hold the same. */
+  private lastOrder: LastOrderRecord | undefined;
+
+  constructor(
+    private readonly store: FoxtrotStore,
+    private readonly report: Report,
+  ) {}
+
+  add(key: [string, number], bytes: Uint8Array): void {
+    this.records++;
+    const [name, seq] = key;
+    if (name !== this.stream) {
+      this.endStream();
+      this.stream = name;
+      this.expected = seq;
+      this.tradeIds = new Set();
+    }
+    const damaged = checkFrame(bytes);
+    if (damaged !== undefined) {
+      this.report(DB.journal, key, damaged);
+      this.expected = seq + 1;
+      return;
+    }
+    // Most records need only their seq and type, read off their bytes; fills (and records laid out otherwise) are
+    // decoded in full.
+    const order = name.startsWith(ORDER_STREAM);
+    let record: JournalRecord | undefined;
+    let head = readJournalHead(bytes);
+    if (head === undefined || (head.type === 'Filled' && order)) {
+      try {
+        record = decodeCheckedRecord<JournalRecord>(bytes);
+        head = record;
+      } catch (error) {
+        this.report(DB.journal, key, (error as Error).message);
+        this.expected = seq + 1;
+        return;
+      }
+    }
+    if (head.seq !== seq) {
+      this.report(DB.journal, key, `out of order: the record says seq ${head.seq} under key seq ${seq}`);
+    } else if (seq !== this.expected) {
+      const what = seq < this.expected ? 'repeated' : 'records missing';
+      this.report(DB.journal, key, `seq ${seq} follows ${this.expected - 1}: ${what}`);
+    }
+    this.expected = seq + 1;
+    if (!order) return;
+    if (head.type === 'Filled') this.addFill(key, record as JournalRecord);
+    if (head.type !== 'Refused') this.lastOrder = { key, checksum: checksumOf(bytes), length: bytes.length };
+  }
+
+  /** Ends the stream being read: call once after the last record. */
+  endStream(): void {
+    const stream = this.stream;
+    if (stream === undefined) return;
+    if (this.lastOrder !== undefined && checkOrderView(this.store, this.lastOrder, this.report)) {
+      this.viewedOrders += 1;
+    }
+    this.lastOrder = undefined;
+    this.stream = undefined;
+    this.heads[stream] = this.expected - 1;
+    const head = this.store.dbs.streams.get(stream) as number | undefined;
+    if (head !== undefined && head !== this.expected - 1) {
+      this.report(DB.streams, stream, `head says ${head}, the stream ends at ${this.expected - 1}`);
+    }
+  }
+
+  private addFill(key: [string, number], record: JournalRecord): void {
+    const { order, event } = record.data as OrderRecordData & {
+      event: { type: 'Filled'; tradeId: string; quantity: string };
+    };
+    if (this.tradeIds.has(event.tradeId))
+      this.report(DB.journal, key, `duplicated event: fill ${event.tradeId} again`);
+    this.tradeIds.add(event.tradeId);
+    const signed = Decimal.parse(event.quantity);
+    const delta = order.side === 'BUY' ? signed : signed.neg();
+    this.netQuantity.set(
+      order.instrumentId,
+      (this.netQuantity.get(order.instrumentId) ?? Decimal.zero()).add(delta),
+    );
+  }
+}
+
+function collector(): { problems: IntegrityProblem[]; report: Report } {
+  const problems: IntegrityProblem[] = [];
+  const report: Report = (db, key, problem) => {
+    if (problems.length < MAX_PROBLEMS) problems.push({ db, key, problem });
+  };
+  return { problems, report };
+}
+
+/** Every record of the named sub-databases has a sound frame (their values are copies, flags or states). */
+function checkFrames(
   store: FoxtrotStore,
-  last: LastOrderRecord,
-  report: (db: string, key: unknown, problem: string) => void,
-): boolean {
+  names: readonly (keyof FoxtrotStore['dbs'])[],
+  report: Report,
+): void {
+  for (const name of names) {
+    for (const { key, value } of store.dbs[name].getRange()) {
+      const problem = checkFrame(value as Uint8Array);
+      if (problem !== undefined) report(DB[name], key, problem);
+    }
+  }
+}
+
+/**
+ * Checks the whole store: every journal record (see JournalCheck), the order views against their streams, every
+ * other record's frame, and (with `fold`) each position against the fold of the journaled fills. Its time grows
+ * with the journal: a node's start runs checkLiveState and this one in the background (see scrub.ts).
+ */
+export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = {}): IntegrityReport {
+  const { problems, report } = collector();
+  const { dbs } = store;
+  const journal = new JournalCheck(store, report);
+  const stopped = options.stopped;
+  for (const { key, value } of dbs.journal.getRange()) {
+    // Leaving the loop ends the range's read transaction, which a stopped thread would otherwise leave open.
+    if (stopped !== undefined && (journal.records & 4095) === 0 && stopped()) throw new CheckStopped();
+    journal.add(key as [string, number], value as Uint8Array);
+  }
+  journal.endStream();
+  // Each order stream's view was compared with the stream, byte for byte (its checksum and length): only entries
+  // no stream accounts for are left to find, and the view's count (LMDB keeps it) says whether there are any.
+  if ((dbs.orders.getStats() as { entryCount: number }).entryCount !== journal.viewedOrders) {
+    for (const id of dbs.orders.getKeys()) {
+      const stream = `${ORDER_STREAM}${String(id)}`;
+      const records = dbs.journal.getKeysCount({ start: [stream], end: [stream, Number.MAX_SAFE_INTEGER] });
+      if (records === 0) report(DB.orders, id, 'in the view, but the journal has no stream for it');
+    }
+  }
+  checkFrames(store, ['openOrders', 'ordersByStatus', 'fills', 'fillsByTime', 'accounts', 'actors'], report);
+  if (options.fold !== false) checkPositions(store, journal.netQuantity, report);
+  return { ok: problems.length === 0, journalRecords: journal.records, heads: journal.heads, problems };
+}
+
+/**
+ * Checks what a node's start reads and trades on, in time that grows with the live state rather than the
+ * history: every actor's saved state and the inputs it will replay (the compacted streams), each open order's
+ * stream and view entry, and the position and balance records. The rest of the journal (closed orders' streams,
+ * fills) is checked by checkIntegrity, which a node runs in the background once it is up.
+ */
+export function checkLiveState(store: FoxtrotStore): IntegrityReport {
+  const { problems, report } = collector();
+  const { dbs } = store;
+  const journal = new JournalCheck(store, report);
+  const readStream = (stream: string) => {
+    for (const { key, value } of dbs.journal.getRange({
+      start: [stream],
+      end: [stream, Number.MAX_SAFE_INTEGER],
+    })) {
+      journal.add(key as [string, number], value as Uint8Array);
+    }
+    journal.endStream();
+  };
+  for (const stream of dbs.streams.getKeys()) readStream(String(stream));
+  for (const { key, value } of dbs.openOrders.getRange()) {
+    const problem = checkFrame(value as Uint8Array);
+    if (problem !== undefined) report(DB.openOrders, key, problem);
+    const stream = `${ORDER_STREAM}${String(key)}`;
+    readStream(stream);
+    if (journal.heads[stream] === undefined)
+      report(DB.openOrders, key, 'open, but the journal has no stream for it');
+  }
+  checkFrames(store, ['actors', 'positions', 'accounts'], report);
+  return { ok: problems.length === 0, journalRecords: journal.records, heads: journal.heads, problems };
+}
+
+/**
+ * The orders view must hold the order stream's last record: a sound frame whose checksum and length are the
+ * record's. Whether the view has an entry for the order at all.
+ */
+function checkOrderView(store: FoxtrotStore, last: LastOrderRecord, report: Report): boolean {
   const id = last.key[0].slice(ORDER_STREAM.length);
   const value = store.dbs.orders.get(id) as Uint8Array | undefined;
-  if (value !== undefined && value.length === last.length && checksumOf(value) === last.checksum) return true;
+  if (value !== undefined) {
+    // The frame's own checksum first: equal checksum fields say nothing of a body altered after it was framed.
+    const damaged = checkFrame(value);
+    if (damaged !== undefined) {
+      report(DB.orders, id, damaged);
+      return true;
+    }
+    if (value.length === last.length && checksumOf(value) === last.checksum) return true;
+  }
   // Only a mismatch needs the stream's last order: its status says what the view lacks.
   const lastStatus = orderOfView(store.dbs.journal.get(last.key) as Uint8Array).status;
   if (value === undefined) {
@@ -189,11 +265,7 @@ function checkOrderView(
   return true;
 }
 
-function checkPositions(
-  store: FoxtrotStore,
-  netQuantity: Map<string, Decimal>,
-  report: (db: string, key: unknown, problem: string) => void,
-): void {
+function checkPositions(store: FoxtrotStore, netQuantity: Map<string, Decimal>, report: Report): void {
   const { dbs } = store;
   const held = new Map<string, Decimal>();
   for (const { key, value } of dbs.positions.getRange()) {
