@@ -3,7 +3,7 @@ import { savedActorIds } from './actor-states.ts';
 import { checkIntegrity, type IntegrityReport } from './integrity.ts';
 import { decodeRecord } from './record-codec.ts';
 import type { FoxtrotStore } from './store.ts';
-import { orderOfView } from './views.ts';
+import { orderOf } from './views.ts';
 
 export interface StoreReport {
   path: string;
@@ -40,10 +40,10 @@ export function inspectStore(store: FoxtrotStore): StoreReport {
   for (const [name, db] of Object.entries(dbs)) counts[name] = db.getCount();
   const openOrders: StoreReport['openOrders'] = [];
   for (const id of dbs.openOrders.getKeys()) {
-    const view = dbs.orders.get(id);
-    let order: Order;
+    let order: Order | undefined;
     try {
-      order = orderOfView(view as Uint8Array);
+      order = orderOf(store, String(id));
+      if (order === undefined) continue;
     } catch {
       // Integrity names the record that does not decode; the listing leaves it out.
       continue;

@@ -1,9 +1,9 @@
 import { Decimal } from '../domain/decimal.ts';
 import { readJournalHead } from './journal-head.ts';
 import { DB, type JournalRecord } from './layout.ts';
-import { checkFrame, checksumOf, decodeCheckedRecord, decodeRecord } from './record-codec.ts';
+import { checkFrame, decodeCheckedRecord, decodeRecord } from './record-codec.ts';
 import type { FoxtrotStore } from './store.ts';
-import { type OrderRecordData, orderOfView } from './views.ts';
+import { type OrderRecordData, orderOfRecord, seqOfView } from './views.ts';
 
 export interface IntegrityProblem {
   /** The sub-database and the key of the record at fault. */
@@ -45,29 +45,25 @@ type Report = (db: string, key: unknown, problem: string) => void;
 
 const ORDER_STREAM = 'order:';
 
-/** Where the last record of an order stream is, and what its bytes' checksum and length are. */
-interface LastOrderRecord {
-  key: [string, number];
-  checksum: number;
-  length: number;
-}
-
 /**
  * Checks journal records handed to it in key order (a whole journal, or chosen streams each read whole): every
  * record decodes (checksums hold), each stream runs 1, 2, 3... with no gap, repeat or stray record, its head
- * matches, no fill is journaled twice, and each order stream's last record is what the orders view holds.
+ * matches, no fill is journaled twice, each fill is in the fills view, and each order stream's last record is the
+ * one the orders view points at.
  */
 class JournalCheck {
   records = 0;
   /** Order streams the orders view has an entry for. */
   viewedOrders = 0;
+  /** Fills journaled (each one is checked to be in the fills view). */
+  fills = 0;
   readonly heads: Record<string, number> = {};
   readonly netQuantity = new Map<string, Decimal>();
   private stream: string | undefined;
   private expected = 0;
   private tradeIds = new Set<string>();
-  /** The last record (not a refusal) of the order stream being read: the orders view must hold the same. */
-  private lastOrder: LastOrderRecord | undefined;
+  /** The key of the last record (not a refusal) of the order stream being read: the orders view points at it. */
+  private lastOrder: [string, number] | undefined;
 
   constructor(
     private readonly store: FoxtrotStore,
@@ -113,7 +109,7 @@ class JournalCheck {
     this.expected = seq + 1;
     if (!order) return;
     if (head.type === 'Filled') this.addFill(key, record as JournalRecord);
-    if (head.type !== 'Refused') this.lastOrder = { key, checksum: checksumOf(bytes), length: bytes.length };
+    if (head.type !== 'Refused') this.lastOrder = key;
   }
 
   /** Ends the stream being read: call once after the last record. */
@@ -139,6 +135,9 @@ class JournalCheck {
     if (this.tradeIds.has(event.tradeId))
       this.report(DB.journal, key, `duplicated event: fill ${event.tradeId} again`);
     this.tradeIds.add(event.tradeId);
+    this.fills += 1;
+    if (!this.store.dbs.fills.doesExist([order.clientOrderId, key[1]]))
+      this.report(DB.fills, [order.clientOrderId, key[1]], 'journaled, but missing from the fills view');
     const signed = Decimal.parse(event.quantity);
     const delta = order.side === 'BUY' ? signed : signed.neg();
     this.netQuantity.set(
@@ -186,13 +185,21 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
     journal.add(key as [string, number], value as Uint8Array);
   }
   journal.endStream();
-  // Each order stream's view was compared with the stream, byte for byte (its checksum and length): only entries
-  // no stream accounts for are left to find, and the view's count (LMDB keeps it) says whether there are any.
-  if ((dbs.orders.getStats() as { entryCount: number }).entryCount !== journal.viewedOrders) {
+  // Each order stream's view entry and each fill's were checked with the stream: only entries no record accounts
+  // for are left to find, and each view's count (LMDB keeps it) says whether there are any.
+  if (entriesOf(dbs.orders) !== journal.viewedOrders) {
     for (const id of dbs.orders.getKeys()) {
       const stream = `${ORDER_STREAM}${String(id)}`;
       const records = dbs.journal.getKeysCount({ start: [stream], end: [stream, Number.MAX_SAFE_INTEGER] });
       if (records === 0) report(DB.orders, id, 'in the view, but the journal has no stream for it');
+    }
+  }
+  if (entriesOf(dbs.fills) !== journal.fills) {
+    for (const key of dbs.fills.getKeys()) {
+      const [id, seq] = key as [string, number];
+      const record = dbs.journal.get([`${ORDER_STREAM}${id}`, seq]) as Uint8Array | undefined;
+      if (record === undefined || readJournalHead(record)?.type !== 'Filled')
+        report(DB.fills, key, 'in the view, but the journal has no such fill');
     }
   }
   checkFrames(store, ['openOrders', 'ordersByStatus', 'fills', 'fillsByTime', 'accounts', 'actors'], report);
@@ -232,36 +239,34 @@ export function checkLiveState(store: FoxtrotStore): IntegrityReport {
   return { ok: problems.length === 0, journalRecords: journal.records, heads: journal.heads, problems };
 }
 
+function entriesOf(db: { getStats(): unknown }): number {
+  return (db.getStats() as { entryCount: number }).entryCount;
+}
+
 /**
- * The orders view must hold the order stream's last record: a sound frame whose checksum and length are the
- * record's. Whether the view has an entry for the order at all.
+ * The orders view must point at the order stream's last record (not a refusal). Whether the view has an entry for
+ * the order at all.
  */
-function checkOrderView(store: FoxtrotStore, last: LastOrderRecord, report: Report): boolean {
-  const id = last.key[0].slice(ORDER_STREAM.length);
+function checkOrderView(store: FoxtrotStore, last: [string, number], report: Report): boolean {
+  const id = last[0].slice(ORDER_STREAM.length);
   const value = store.dbs.orders.get(id) as Uint8Array | undefined;
+  let seq: number | undefined;
   if (value !== undefined) {
-    // The frame's own checksum first: equal checksum fields say nothing of a body altered after it was framed.
-    const damaged = checkFrame(value);
-    if (damaged !== undefined) {
-      report(DB.orders, id, damaged);
+    try {
+      seq = seqOfView(value);
+    } catch (error) {
+      report(DB.orders, id, (error as Error).message);
       return true;
     }
-    if (value.length === last.length && checksumOf(value) === last.checksum) return true;
+    if (seq === last[1]) return true;
   }
   // Only a mismatch needs the stream's last order: its status says what the view lacks.
-  const lastStatus = orderOfView(store.dbs.journal.get(last.key) as Uint8Array).status;
-  if (value === undefined) {
+  const lastStatus = orderOfRecord(store.dbs.journal.get(last) as Uint8Array).status;
+  if (seq === undefined) {
     report(DB.orders, id, `missing from the view; its stream ends at ${lastStatus}`);
     return false;
   }
-  let status: string;
-  try {
-    status = orderOfView(value).status;
-  } catch (error) {
-    report(DB.orders, id, (error as Error).message);
-    return true;
-  }
-  report(DB.orders, id, `view says ${status}, its stream ends at ${lastStatus}`);
+  report(DB.orders, id, `view points at record ${seq}, the stream ends at record ${last[1]} (${lastStatus})`);
   return true;
 }
 

@@ -1,7 +1,7 @@
 import type { JournalRecord } from './layout.ts';
 import { decodeRecord, encodeRecord } from './record-codec.ts';
 import type { FoxtrotStore } from './store.ts';
-import { project } from './views.ts';
+import { ViewProjection } from './views.ts';
 
 /** What an actor asks to journal; the store numbers it in its stream. */
 export interface JournalEntry {
@@ -19,14 +19,16 @@ export interface JournalEntry {
 export function appendJournal(store: FoxtrotStore, actor: string, entries: readonly JournalEntry[]): void {
   const heads = new Map<string, number>();
   const { journal, streams } = store.dbs;
+  const views = new ViewProjection(store);
   for (const entry of entries) {
     const last = heads.get(entry.stream) ?? store.headOf(entry.stream);
     const record: JournalRecord = { seq: last + 1, type: entry.type, at: entry.at, actor, data: entry.data };
     const encoded = encodeRecord(record);
     journal.putSync([entry.stream, record.seq], encoded);
     heads.set(entry.stream, record.seq);
-    project(store, entry.stream, record, encoded);
+    views.add(entry.stream, record);
   }
+  views.apply();
   for (const [stream, seq] of heads) {
     if (isCompacted(stream)) streams.putSync(stream, seq);
     store.noteHead(stream, seq);

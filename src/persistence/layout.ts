@@ -2,7 +2,7 @@
  * The store's layout: sub-databases and the keys in them. Keys are arrays (lmdb-js orders them element by
  * element), so a stream's records read back in sequence and a view's ranges are prefixes.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** The sub-databases; each holds framed records (see record-codec) unless said otherwise. */
 export const DB = {
@@ -17,13 +17,13 @@ export const DB = {
    * record may be gone; any other stream's head is its last key in the journal.
    */
   streams: 'streams',
-  /** clientOrderId -> the last record of its stream (a JournalRecord whose data holds the order: see views). */
+  /** clientOrderId -> the seq of its stream's last record (whose data holds the order: see views' orderOf). */
   orders: 'orders',
   /** clientOrderId -> true, for orders that are not closed. */
   openOrders: 'open-orders',
   /** [status, instrumentId, clientOrderId] -> true. */
   ordersByStatus: 'orders-by-status',
-  /** [clientOrderId, seq] -> the fill's record in the order's stream (see views' fillOfView). */
+  /** [clientOrderId, seq] -> true: the fill is record seq of the order's stream (see views' fillsOf). */
   fills: 'fills',
   /** [at, clientOrderId, seq] -> true. */
   fillsByTime: 'fills-by-time',

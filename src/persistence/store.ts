@@ -2,11 +2,11 @@ import { accessSync, constants, existsSync, mkdirSync, readdirSync, statSync } f
 import { join, resolve } from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { isClosed, ORDER_STATUSES } from '../domain/order-status.ts';
-import { DB, SCHEMA_VERSION } from './layout.ts';
+import { DB, SCHEMA_VERSION, STREAM } from './layout.ts';
 import { acquireLock } from './lock.ts';
 import { runMigrations } from './migrations.ts';
 import { StoreError } from './store-error.ts';
-import { orderOfView } from './views.ts';
+import { orderOf } from './views.ts';
 
 const CLOSED: ReadonlySet<string> = new Set(ORDER_STATUSES.filter((status) => isClosed(status)));
 
@@ -167,8 +167,10 @@ export class FoxtrotStore {
       for (const [stream, seq] of this.pendingHeads) this.heads.set(stream, seq);
       for (const [id, status] of this.pendingStatuses) {
         // Closed orders rarely change again (a late fill reads the view): forgetting them bounds the cache.
-        if (CLOSED.has(status)) this.statuses.delete(id);
-        else this.statuses.set(id, status);
+        if (CLOSED.has(status)) {
+          this.statuses.delete(id);
+          this.heads.delete(STREAM.order(id));
+        } else this.statuses.set(id, status);
       }
     } finally {
       this.pendingHeads.clear();
@@ -182,6 +184,9 @@ export class FoxtrotStore {
     if (noted !== undefined) return noted;
     const kept = this.dbs.streams.get(stream) as number | undefined;
     if (kept !== undefined) return kept;
+    // Streams not compacted start at 1: most streams looked up here are new ones (an order's first event), and a
+    // point lookup says so for less than a reverse cursor.
+    if (!this.dbs.journal.doesExist([stream, 1])) return 0;
     for (const key of this.dbs.journal.getKeys({
       start: [stream, Number.MAX_SAFE_INTEGER],
       end: [stream, 0],
@@ -201,8 +206,7 @@ export class FoxtrotStore {
   statusOf(clientOrderId: string): string | undefined {
     const noted = this.pendingStatuses.get(clientOrderId) ?? this.statuses.get(clientOrderId);
     if (noted !== undefined) return noted;
-    const view = this.dbs.orders.get(clientOrderId);
-    return view === undefined ? undefined : orderOfView(view as Uint8Array).status;
+    return orderOf(this, clientOrderId)?.status;
   }
 
   noteStatus(clientOrderId: string, status: string): void {

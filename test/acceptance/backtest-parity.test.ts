@@ -7,7 +7,7 @@ import type { Order } from '../../src/domain/order.ts';
 import { DEFAULT_CONFIG, loadConfig } from '../../src/node/config.ts';
 import { readActorState } from '../../src/persistence/actor-states.ts';
 import { FoxtrotStore } from '../../src/persistence/store.ts';
-import { fillOfView, orderOfView } from '../../src/persistence/views.ts';
+import { fillsOf, orderOf } from '../../src/persistence/views.ts';
 import { decodeMachine } from '../../src/runtime/snapshot-encoding.ts';
 import { healthy, type Running, startNode, status, stop, until } from '../support/node-process.ts';
 import { type ParityDataOptions, writeParityData } from '../support/parity-data.ts';
@@ -140,12 +140,11 @@ async function readLive(
 ): Promise<{ orders: Order[]; fills: ComparedFill[]; replayedLines: number }> {
   const store = FoxtrotStore.open(data, { readOnly: true });
   try {
-    const orders = [...store.dbs.orders.getRange()]
-      .map(({ value }) => orderOfView(value as Uint8Array))
+    const orders = [...store.dbs.orders.getKeys()]
+      .map((id) => orderOf(store, String(id)) as Order)
       .filter((order) => order.instrumentId === INSTRUMENT)
       .sort((a, b) => byCreation(a.clientOrderId, b.clientOrderId));
-    const fills = [...store.dbs.fills.getRange()]
-      .map(({ value }) => fillOfView(value as Uint8Array))
+    const fills = [...fillsOf(store)]
       .filter((fill) => fill.instrumentId === INSTRUMENT)
       .sort((a, b) => a.at - b.at || byCreation(a.clientOrderId, b.clientOrderId))
       .map((fill) => ({ side: fill.side, price: fill.price, quantity: fill.quantity }));

@@ -4,7 +4,7 @@ import { readActorState } from '../../src/persistence/actor-states.ts';
 import type { JournalRecord } from '../../src/persistence/layout.ts';
 import { decodeRecord } from '../../src/persistence/record-codec.ts';
 import type { FoxtrotStore } from '../../src/persistence/store.ts';
-import { fillOfView } from '../../src/persistence/views.ts';
+import { fillsOf } from '../../src/persistence/views.ts';
 import { decodeMachine } from '../../src/runtime/snapshot-encoding.ts';
 
 /** What the simulated venue saved: every order record it keeps, by instrument. */
@@ -43,8 +43,7 @@ export function balancesFromFills(
   const add = (currency: string, amount: Decimal) =>
     totals.set(currency, (totals.get(currency) ?? Decimal.zero()).add(amount));
   const specs = new Map(instruments.map((spec) => [spec.id, spec]));
-  for (const { value } of store.dbs.fills.getRange()) {
-    const fill = fillOfView(value as Uint8Array);
+  for (const fill of fillsOf(store)) {
     const spec = specs.get(fill.instrumentId);
     if (spec === undefined) throw new Error(`fill of unknown instrument ${fill.instrumentId}`);
     const quantity = Decimal.parse(fill.quantity);

@@ -4,6 +4,7 @@ import { writeActorCommit } from '../../src/persistence/actor-states.ts';
 import { CheckStopped, checkIntegrity, checkLiveState } from '../../src/persistence/integrity.ts';
 import { appendJournal } from '../../src/persistence/journal.ts';
 import { STREAM } from '../../src/persistence/layout.ts';
+import { encodeRecord } from '../../src/persistence/record-codec.ts';
 import { startScrub } from '../../src/persistence/scrub.ts';
 import { FoxtrotStore } from '../../src/persistence/store.ts';
 import { flipStoredRecord } from '../support/flip-record.ts';
@@ -125,19 +126,33 @@ describe("the store's checks: what a start reads, and the whole store in a threa
     }
   });
 
-  it('finds an orders-view entry whose body was altered, though its checksum field still matches the stream', async () => {
+  it('finds an orders-view entry that points at the wrong record, or does not decode, and a fill missing from its view', async () => {
     await storeWithHistory();
     const store = FoxtrotStore.open(dir.path);
     try {
-      // The view holds the same bytes as the stream's last record: damage the view's copy alone, past its header.
-      const view = Buffer.from(store.dbs.orders.get('open-1') as Uint8Array);
-      view[view.length - 3] = (view[view.length - 3] ?? 0) ^ 0x10;
+      const damagedView = Buffer.from(store.dbs.orders.get('closed-1') as Uint8Array);
+      damagedView[damagedView.length - 1] = (damagedView[damagedView.length - 1] ?? 0) ^ 0x01;
       store.write(() => {
-        store.dbs.orders.putSync('open-1', view);
+        store.dbs.orders.putSync('open-1', encodeRecord(1));
+        store.dbs.orders.putSync('closed-1', damagedView);
+        store.dbs.fills.removeSync(['closed-1', 3]);
       });
-      const problem = { db: 'orders', key: 'open-1', problem: 'checksum mismatch (the record was altered)' };
-      expect(checkLiveState(store).problems).toEqual([problem]);
-      expect(checkIntegrity(store, { fold: false }).problems).toEqual([problem]);
+      expect(checkLiveState(store).problems).toEqual([
+        {
+          db: 'orders',
+          key: 'open-1',
+          problem: 'view points at record 1, the stream ends at record 2 (ACCEPTED)',
+        },
+      ]);
+      expect(checkIntegrity(store, { fold: false }).problems).toEqual([
+        { db: 'fills', key: ['closed-1', 3], problem: 'journaled, but missing from the fills view' },
+        { db: 'orders', key: 'closed-1', problem: 'checksum mismatch (the record was altered)' },
+        {
+          db: 'orders',
+          key: 'open-1',
+          problem: 'view points at record 1, the stream ends at record 2 (ACCEPTED)',
+        },
+      ]);
     } finally {
       await store.close();
     }

@@ -9,7 +9,7 @@ import { appendJournal, readStream } from '../../src/persistence/journal.ts';
 import { SCHEMA_VERSION, STREAM } from '../../src/persistence/layout.ts';
 import { decodeRecord, encodeRecord } from '../../src/persistence/record-codec.ts';
 import { FoxtrotStore, storePathOf } from '../../src/persistence/store.ts';
-import { orderOfView } from '../../src/persistence/views.ts';
+import { fillsOf, orderOf } from '../../src/persistence/views.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const order = (id: string, status: string, filled = '0') => ({
@@ -244,7 +244,7 @@ describe('the LMDB store', () => {
     await store.close();
   });
 
-  it('migrates a version 1 store (records without checksums, no fills-by-time view)', async () => {
+  it('migrates a version 1 store (records without checksums, no fills-by-time view, views holding copies)', async () => {
     const packr = new Packr({ useRecords: false });
     const path = storePathOf(dir.path);
     mkdirSync(path, { recursive: true });
@@ -275,11 +275,24 @@ describe('the LMDB store', () => {
     const store = FoxtrotStore.open(dir.path);
     expect(store.migrated).toEqual([
       '1 -> 2: frame records with checksums; rebuild the order and fill views from the journal',
+      '2 -> 3: point the orders and fills views at journal records instead of copying them',
     ]);
-    expect(store.schemaVersion).toBe(2);
+    expect(store.schemaVersion).toBe(3);
+    expect([...fillsOf(store)]).toEqual([
+      {
+        clientOrderId: 'v1',
+        instrumentId: 'BTCUSDT.SIM',
+        side: 'BUY',
+        tradeId: 't1',
+        quantity: '1',
+        price: '100',
+        at: 7,
+      },
+    ]);
+    expect(checkIntegrity(store, { fold: false }).problems).toEqual([]);
     expect([...readStream(store, 'order:v1')][0]).toMatchObject({ seq: 1, type: 'Filled' });
     expect([...store.dbs.fillsByTime.getKeys()]).toEqual([[7, 'v1', 1]]);
-    expect(orderOfView(store.dbs.orders.get('v1') as Uint8Array)).toEqual(filled);
+    expect(orderOf(store, 'v1')).toEqual(filled);
     await store.close();
   });
 });
