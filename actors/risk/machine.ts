@@ -33,7 +33,10 @@ export interface RiskContext {
   lastDecision?: RiskDecision;
   /** The node start this state belongs to (see RiskInput.bootId). */
   bootId: string | undefined;
-  /** Venues not reconciled since the node started, with why: while any is, no order passes. */
+  /**
+   * Venues not reconciled since the node started, with why, and the store's check (STORE_CHECK) while it runs:
+   * while any is here, no order passes.
+   */
   reconciling: Record<string, string>;
   /** The state to return to at the node's next start: set by a stop's HALTED (setTradingState untilRestart). */
   resumeAs?: TradingState | undefined;
@@ -63,6 +66,11 @@ export interface RiskInput {
    */
   venues?: string[];
   /**
+   * Trading also waits for the store's whole check at this start (see `storeChecked`): the node's start checked only
+   * what it reads, and a store found corrupt later must not have been traded on.
+   */
+  storeCheck?: boolean;
+  /**
    * Names this start of the node. A risk engine restored from saved state with a different boot id belongs to a
    * node that restarted, and waits for its venues again; the same id means only this actor restarted.
    */
@@ -70,9 +78,15 @@ export interface RiskInput {
 }
 
 const NOT_YET = 'not yet reconciled since the node started';
+/** The entry of `reconciling` that stands for the store's check; venue names cannot start with `$`. */
+export const STORE_CHECK = '$store';
 
 function awaiting(input: RiskInput | undefined): Record<string, string> {
-  return Object.fromEntries((input?.venues ?? []).map((venue) => [venue, NOT_YET]));
+  const waits: Record<string, string> = Object.fromEntries(
+    (input?.venues ?? []).map((venue) => [venue, NOT_YET]),
+  );
+  if (input?.storeCheck) waits[STORE_CHECK] = 'the store is being checked';
+  return waits;
 }
 
 function newBoot(context: RiskContext, event: RiskEvent): boolean {
@@ -87,7 +101,9 @@ function unreconciled(reconciling: Record<string, string>): Denial | undefined {
   if (venues.length === 0) return undefined;
   return {
     reason: 'TRADING_HALTED',
-    message: `trading is halted until the venues are reconciled: ${venues.map(([v, why]) => `${v} (${why})`).join(', ')}`,
+    message: `trading is halted until the venues are reconciled and the store checked: ${venues
+      .map(([v, why]) => `${v === STORE_CHECK ? 'the store' : v} (${why})`)
+      .join(', ')}`,
   };
 }
 
@@ -413,6 +429,18 @@ export const riskMachine = setup({
           type: 'publish',
           params: ({ event }) => ({ event: 'VenueReconciled', detail: { venue: event.payload.venue } }),
         },
+      ],
+    },
+    storeChecked: {
+      guard: ({ context }) => STORE_CHECK in context.reconciling,
+      actions: [
+        assign({
+          reconciling: ({ context }) => {
+            const { [STORE_CHECK]: _done, ...rest } = context.reconciling;
+            return rest;
+          },
+        }),
+        { type: 'publish', params: { event: 'StoreChecked', detail: {} } },
       ],
     },
     venueUnreconciled: {

@@ -66,6 +66,8 @@ export const riskProtocol = defineProtocol({
     venueReconciled: Type.Object({ venue: Type.String({ minLength: 1 }) }),
     /** A venue's reconciliation failed: trading stays halted, and this says why. */
     venueUnreconciled: Type.Object({ venue: Type.String({ minLength: 1 }), reason: Type.String() }),
+    /** The store's whole check at this start passed: orders may pass (see RiskInput.storeCheck). */
+    storeChecked: Type.Object({}),
     status: Type.Object({}),
   },
   replies: {
@@ -74,7 +76,7 @@ export const riskProtocol = defineProtocol({
     status: Type.Object({
       /** HALTED while a venue awaits reconciliation, whatever state was set. */
       tradingState: TradingStateSchema,
-      /** Venues not reconciled since the node started, with why. */
+      /** Venues not reconciled since the node started, with why; `$store` while the store's check runs. */
       reconciling: Type.Record(Type.String(), Type.String()),
       openOrders: Type.Integer(),
       limits: RiskLimitsSchema,

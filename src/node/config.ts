@@ -55,11 +55,16 @@ export const NodeConfigSchema = Type.Object(
         /** Heap limit of each actor's worker, MB: a worker beyond it fails and is restarted. */
         workerHeapMb: Type.Integer({ minimum: 16 }),
         /**
-         * When the whole store is checked: `background` checks what the start reads (actor states, open orders,
-         * positions, balances) before starting and the rest (the history) in a thread beside the running node,
-         * halting trading if it fails; `at-start` checks all of it before the node starts.
+         * When the whole store is checked. A start checks what it reads (actor states, open orders, positions,
+         * balances); the rest, the history, is checked in a thread beside the running node: `before-trading` keeps
+         * trading halted until that check passes, `background` trades meanwhile and halts if it fails; `at-start`
+         * checks the whole store before the node starts.
          */
-        storeCheck: Type.Union([Type.Literal('background'), Type.Literal('at-start')]),
+        storeCheck: Type.Union([
+          Type.Literal('before-trading'),
+          Type.Literal('background'),
+          Type.Literal('at-start'),
+        ]),
       },
       strict,
     ),
@@ -149,7 +154,7 @@ export const DEFAULT_CONFIG: NodeConfig = {
     onShutdown: 'cancel',
     durationS: 0,
     workerHeapMb: 256,
-    storeCheck: 'background',
+    storeCheck: 'before-trading',
   },
   log: { level: 'info', destination: 'file' },
   admin: { port: 0, host: '127.0.0.1' },

@@ -59,9 +59,15 @@ export class FoxtrotNode implements AdminBackend {
    * Starts the tree on a store (opened by the caller, who closes it after stop): every actor resumes from the
    * state it saved there, and risk halts trading until the venue is reconciled with what execution recovered.
    */
-  static async start(config: NodeConfig, log: Logger, store: FoxtrotStore): Promise<FoxtrotNode> {
+  /** `storeCheck`: trading waits for storeChecked() (see nodeTree). */
+  static async start(
+    config: NodeConfig,
+    log: Logger,
+    store: FoxtrotStore,
+    storeCheck = false,
+  ): Promise<FoxtrotNode> {
     const startedAt = Date.now();
-    const system = await ActorSystem.start(nodeTree(config, `boot-${store.incarnation}`), {
+    const system = await ActorSystem.start(nodeTree(config, `boot-${store.incarnation}`, storeCheck), {
       log,
       heartbeatTimeoutMs: 3000,
       snapshots: new LmdbSnapshotStore(store),
@@ -138,6 +144,11 @@ export class FoxtrotNode implements AdminBackend {
 
   invariants() {
     return checkInvariants(this.system, this.config.venue.name);
+  }
+
+  /** The store's whole check passed: trading no longer waits for it. */
+  storeChecked(): void {
+    this.system.ref(NODE_IDS.risk, riskProtocol).tell('storeChecked', {});
   }
 
   async setTradingState(state: string, reason: string, untilRestart = false): Promise<void> {

@@ -99,10 +99,11 @@ function sayProblems(problems: readonly IntegrityProblem[]): void {
 }
 
 /**
- * Checks the store's history beside the running node (see NodeConfig's storeCheck): a store that fails, or that
- * cannot be checked, halts trading with the reason, which stays until an operator sets the trading state again.
+ * Checks the store's history beside the running node (see NodeConfig's storeCheck). A store that passes lets
+ * trading begin (`before-trading`: risk waits for it); one that fails, or cannot be checked, halts trading with
+ * the reason, which stays until an operator sets the trading state again.
  */
-function scrubInBackground(node: FoxtrotNode, store: FoxtrotStore, config: NodeConfig, log: Logger): Scrub {
+function scrubBesideNode(node: FoxtrotNode, store: FoxtrotStore, config: NodeConfig, log: Logger): Scrub {
   const scrub = startScrub({ path: store.path, durability: config.node.durability });
   void scrub.result.then(async (result) => {
     if (result.stopped) return;
@@ -111,6 +112,7 @@ function scrubInBackground(node: FoxtrotNode, store: FoxtrotStore, config: NodeC
         `store check: ${result.journalRecords} journal records verified in ${(result.ms / 1000).toFixed(1)} s`,
       );
       log.info({ records: result.journalRecords, ms: Math.round(result.ms) }, 'store check passed');
+      node.storeChecked();
       return;
     }
     const why =
@@ -135,7 +137,7 @@ async function runOnStore(config: NodeConfig, store: FoxtrotStore): Promise<numb
 
   let node: FoxtrotNode;
   try {
-    node = await FoxtrotNode.start(config, log, store);
+    node = await FoxtrotNode.start(config, log, store, config.node.storeCheck === 'before-trading');
   } catch (error) {
     say(`the node could not start: ${(error as Error).message}`);
     log.fatal({ err: error }, 'node start failed');
@@ -144,15 +146,15 @@ async function runOnStore(config: NodeConfig, store: FoxtrotStore): Promise<numb
   if (resumed.length > 0) {
     say(
       `resumed from ${store.path} (start ${store.incarnation}): state of ${resumed.length} actors, ` +
-        `${store.dbs.openOrders.getCount()} open orders; trading waits for the venue's reconciliation`,
+        `${store.dbs.openOrders.getCount()} open orders; trading waits for the venue's reconciliation` +
+        (config.node.storeCheck === 'before-trading' ? " and the store's check" : ''),
     );
   }
   say(
     `foxtrot node up (pid ${process.pid}): ${node.actorIds.length} actors, data ${resolve(config.node.dataDir)}, ` +
       `logs ${logTo}${config.chaos.enabled ? ', CHAOS on' : ''}; Ctrl-C stops it`,
   );
-  const scrub =
-    config.node.storeCheck === 'background' ? scrubInBackground(node, store, config, log) : undefined;
+  const scrub = config.node.storeCheck === 'at-start' ? undefined : scrubBesideNode(node, store, config, log);
   try {
     // glibc keeps a malloc arena per thread, and a worker that dies leaves its arena's memory behind: a node that
     // restarts workers grows by about 0.6 MiB a restart unless the arenas are capped before the process starts.

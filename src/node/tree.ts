@@ -36,7 +36,15 @@ function actorStart(config: NodeConfig, folder: string, exportName: string, inpu
  * which are the only ones that originate orders. Shutdown goes in reverse: strategies stop before anything they
  * talk to.
  */
-export function nodeTree(config: NodeConfig, bootId = 'boot-1'): SupervisorSpec<ActorStart> {
+/**
+ * `storeCheck`: trading waits at this start for the store's whole check, which the caller runs and reports to risk
+ * (`storeChecked`).
+ */
+export function nodeTree(
+  config: NodeConfig,
+  bootId = 'boot-1',
+  storeCheck = false,
+): SupervisorSpec<ActorStart> {
   const venue = config.venue.name;
   const instruments = config.venue.instruments;
   const strategyIds = config.strategies.map((strategy) => NODE_IDS.strategy(strategy.id));
@@ -49,6 +57,7 @@ export function nodeTree(config: NodeConfig, bootId = 'boot-1'): SupervisorSpec<
         executionId: NODE_IDS.execution,
         // No order passes until the venue's adapter has reconciled execution's recovered orders with it.
         venues: [venue],
+        ...(storeCheck ? { storeCheck } : {}),
         bootId,
       }),
     },

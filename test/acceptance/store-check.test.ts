@@ -51,14 +51,22 @@ describe("foxtrot run on a damaged store: the start's check and the check beside
     try {
       await healthy(second);
       await until(
-        'the store check to halt trading',
-        async () => ((await status(second)).tradingState === 'HALTED' ? true : undefined),
+        'the store check to fail',
+        async () => second.stderr().includes('the store failed its integrity check') || undefined,
         60_000,
       );
       expect(second.stderr()).toMatch(
         /the store failed its integrity check \(1 problem\(s\); .*\); trading HALTED/,
       );
       expect(second.stderr()).toMatch(/journal \["order:[^"]+",1\]: checksum mismatch/);
+      // Trading waited for the check (the default, before-trading) and stays halted: the strategies' orders are
+      // denied (counted as orders), none reaches the venue, so nothing fills.
+      const halted = await status(second);
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const later = await status(second);
+      expect(later.tradingState).toBe('HALTED');
+      expect(later.orders).toBeGreaterThan(halted.orders ?? 0);
+      expect(later.fills).toBe(halted.fills);
     } finally {
       expect(await stopped(second)).toBe(0);
     }

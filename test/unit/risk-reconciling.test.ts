@@ -40,6 +40,26 @@ describe('risk at a node start: no order passes until the venues are reconciled'
     expect(submit(risk, 'd')).toMatchObject({ approved: true });
   });
 
+  it("waits for the store's check too when asked, and only a passed check lets orders through", () => {
+    const risk = start({ venues: ['SIM'], storeCheck: true, bootId: 'boot-1' });
+    send(risk, 'venueReconciled', { venue: 'SIM' });
+    expect(submit(risk, 'a')).toMatchObject({
+      approved: false,
+      reason: 'TRADING_HALTED',
+      message: expect.stringContaining('the store (the store is being checked)'),
+    });
+    send(risk, 'storeChecked', {});
+    expect(submit(risk, 'b')).toMatchObject({ approved: true });
+    // A new start checks the store again; an actor's own restart keeps what this start found.
+    const saved = risk.getPersistedSnapshot();
+    const sameBoot = start({ venues: ['SIM'], storeCheck: true, bootId: 'boot-1' }, saved);
+    sameBoot.send({ type: 'restored', input: { venues: ['SIM'], storeCheck: true, bootId: 'boot-1' } });
+    expect(submit(sameBoot, 'c')).toMatchObject({ approved: true });
+    const nextBoot = start({ venues: [], storeCheck: true, bootId: 'boot-2' }, saved);
+    nextBoot.send({ type: 'restored', input: { venues: [], storeCheck: true, bootId: 'boot-2' } });
+    expect(submit(nextBoot, 'd')?.message).toContain('the store is being checked');
+  });
+
   it('waits again when restored by a new start of the node, not when only the actor restarted', () => {
     const risk = start({ venues: ['SIM'], bootId: 'boot-1' });
     send(risk, 'venueReconciled', { venue: 'SIM' });
