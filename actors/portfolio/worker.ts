@@ -2,7 +2,7 @@ import { freeOf } from '../../src/domain/account.ts';
 import { unrealizedPnl } from '../../src/domain/position.ts';
 import { defineActor } from '../../src/index.ts';
 import { STREAM } from '../../src/persistence/layout.ts';
-import { portfolioMachine } from './machine.ts';
+import { type PortfolioContext, type PortfolioEvent, portfolioMachine } from './machine.ts';
 import { marksOf } from './marks.ts';
 import { portfolioProtocol } from './protocol.ts';
 
@@ -33,12 +33,31 @@ export const portfolioActor = defineActor({
       }
       latest.clear();
     };
+    /**
+     * A fill the portfolio cannot book (an instrument it does not know, a position of another instrument) leaves
+     * its positions and balances short of what the venue did: risk's checks would read them wrong, so trading
+     * halts until a person looks. Other messages it cannot apply change nothing and are only logged.
+     */
+    const haltOnUnbookedFill = (context: PortfolioContext, event: PortfolioEvent) => {
+      if (event.type !== 'fill') {
+        io.log.warn({ problem: context.problem }, 'portfolio could not apply a message');
+        return;
+      }
+      const { order, fill } = event.payload;
+      io.log.error(
+        { problem: context.problem, clientOrderId: order.clientOrderId, tradeId: fill.tradeId },
+        'portfolio could not book a fill: trading halted',
+      );
+      io.tell(context.riskId, 'setTradingState', {
+        state: 'HALTED',
+        reason: `the portfolio could not book fill ${fill.tradeId} of ${order.clientOrderId}: ${context.problem}`,
+      });
+    };
     return {
       actions: {
         emit: ({ context, event }) => {
           const options = event.meta === undefined ? {} : { correlationId: event.meta.correlationId };
-          if (context.problem !== undefined)
-            io.log.warn({ problem: context.problem }, 'portfolio could not apply a message');
+          if (context.problem !== undefined) haltOnUnbookedFill(context, event);
           if (context.outbox.length > 0 && latest.size === 0) queueMicrotask(flush);
           riskId = context.riskId;
           for (const update of context.outbox) {

@@ -19,6 +19,8 @@ export interface RiskLimits {
 export interface RiskView {
   now: number;
   tradingState: TradingState;
+  /** Why trading is in its state, when someone said (a person, the portfolio, the loss limit). */
+  stateReason?: string;
   limits: RiskLimits;
   instruments: ReadonlyMap<string, Instrument>;
   /** Signed position quantity per instrument id. */
@@ -150,10 +152,11 @@ function runOrderChecks(order: OrderRequest, view: RiskView, previous?: OrderReq
   if (previous === undefined && view.knownOrderIds.has(order.clientOrderId)) {
     return deny('DUPLICATE_ORDER', `client order id ${order.clientOrderId} was already submitted`);
   }
+  const why = view.stateReason === undefined ? '' : ` (${view.stateReason})`;
   if (view.tradingState === 'HALTED')
-    return deny('TRADING_HALTED', 'trading is halted: no submits or modifies');
+    return deny('TRADING_HALTED', `trading is halted${why}: no submits or modifies`);
   if (view.tradingState === 'REDUCING' && !reducing) {
-    return deny('TRADING_REDUCING', 'trading is reducing: only orders that reduce the position pass');
+    return deny('TRADING_REDUCING', `trading is reducing${why}: only orders that reduce the position pass`);
   }
   if (order.reduceOnly && !reducing) {
     return deny('REDUCE_ONLY', `reduce-only order would not reduce the position (${position})`);

@@ -6,7 +6,7 @@ import { rememberRecent } from '../../src/domain/recent-ids.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
 import { checkModify, checkSubmit, type RiskView, type TradingState } from './checks.ts';
 import { lastPricesOf } from './last-prices.ts';
-import type { RiskLimitsInput, riskProtocol } from './protocol.ts';
+import { type RiskLimitsInput, type riskProtocol, STORE_CHECK } from './protocol.ts';
 import type { Denial } from './reasons.ts';
 import { emptyWindow, Throttle, type ThrottleWindow } from './throttle.ts';
 
@@ -38,6 +38,8 @@ export interface RiskContext {
    * while any is here, no order passes.
    */
   reconciling: Record<string, string>;
+  /** Why trading is in its state: the reason given with the last setTradingState, or the loss limit's breach. */
+  stateReason?: string | undefined;
   /** The state to return to at the node's next start: set by a stop's HALTED (setTradingState untilRestart). */
   resumeAs?: TradingState | undefined;
 }
@@ -78,8 +80,6 @@ export interface RiskInput {
 }
 
 const NOT_YET = 'not yet reconciled since the node started';
-/** The entry of `reconciling` that stands for the store's check; venue names cannot start with `$`. */
-export const STORE_CHECK = '$store';
 
 function awaiting(input: RiskInput | undefined): Record<string, string> {
   const waits: Record<string, string> = Object.fromEntries(
@@ -144,6 +144,7 @@ function viewOf(
   return {
     now,
     tradingState,
+    ...(context.stateReason === undefined ? {} : { stateReason: context.stateReason }),
     limits: context.limits,
     instruments: instruments(context.instruments),
     positions: decimals(context.positions),
@@ -259,13 +260,17 @@ export const riskMachine = setup({
     publish: (_, _params: { event: string; detail: Record<string, unknown> }) => undefined,
     answerStatus: (_, _params: { meta: RiskEvent['meta'] }) => undefined,
     noteResume: assign(({ event, self }) => {
-      if (event.type !== 'setTradingState' || !event.payload.untilRestart) return { resumeAs: undefined };
-      return { resumeAs: self.getSnapshot().value as TradingState };
+      if (event.type !== 'setTradingState') return {};
+      const stateReason = event.payload.reason;
+      if (!event.payload.untilRestart) return { resumeAs: undefined, stateReason };
+      return { resumeAs: self.getSnapshot().value as TradingState, stateReason };
     }),
     /** A new start of the node: its venues must be reconciled again, and a stop's HALTED is over. */
-    boot: assign(({ event }) => {
+    boot: assign(({ context, event }) => {
       const input = event.type === 'restored' ? event.input : undefined;
-      return { bootId: input?.bootId, reconciling: awaiting(input), resumeAs: undefined };
+      // Returning to the state before a stop's HALTED: the stop's reason is over too.
+      const over = context.resumeAs === undefined ? {} : { stateReason: undefined };
+      return { bootId: input?.bootId, reconciling: awaiting(input), resumeAs: undefined, ...over };
     }),
     screenSubmit: assign(({ context, event, self }, params: { state: TradingState }) => {
       if (event.type !== 'submit') return {};
@@ -455,25 +460,58 @@ export const riskMachine = setup({
   },
   states: {
     ACTIVE: {
-      entry: { type: 'publish', params: { event: 'TradingStateChanged', detail: { state: 'ACTIVE' } } },
+      entry: {
+        type: 'publish',
+        params: ({ context }) => ({
+          event: 'TradingStateChanged',
+          detail: {
+            state: 'ACTIVE',
+            ...(context.stateReason === undefined ? {} : { reason: context.stateReason }),
+          },
+        }),
+      },
       on: {
         ...screening('ACTIVE'),
         dailyPnl: {
           guard: 'lossLimitBreached',
           target: 'REDUCING',
-          actions: {
-            type: 'publish',
-            params: ({ event }) => ({ event: 'DailyLossLimitBreached', detail: { pnl: event.payload.pnl } }),
-          },
+          actions: [
+            assign({ stateReason: ({ event }) => `daily loss limit breached: PnL ${event.payload.pnl}` }),
+            {
+              type: 'publish',
+              params: ({ event }) => ({
+                event: 'DailyLossLimitBreached',
+                detail: { pnl: event.payload.pnl },
+              }),
+            },
+          ],
         },
       },
     },
     REDUCING: {
-      entry: { type: 'publish', params: { event: 'TradingStateChanged', detail: { state: 'REDUCING' } } },
+      entry: {
+        type: 'publish',
+        params: ({ context }) => ({
+          event: 'TradingStateChanged',
+          detail: {
+            state: 'REDUCING',
+            ...(context.stateReason === undefined ? {} : { reason: context.stateReason }),
+          },
+        }),
+      },
       on: screening('REDUCING'),
     },
     HALTED: {
-      entry: { type: 'publish', params: { event: 'TradingStateChanged', detail: { state: 'HALTED' } } },
+      entry: {
+        type: 'publish',
+        params: ({ context }) => ({
+          event: 'TradingStateChanged',
+          detail: {
+            state: 'HALTED',
+            ...(context.stateReason === undefined ? {} : { reason: context.stateReason }),
+          },
+        }),
+      },
       on: screening('HALTED'),
     },
   },

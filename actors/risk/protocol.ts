@@ -31,6 +31,9 @@ const DecisionSchema = Type.Object({
 });
 
 /** The risk engine's messages: orders to screen, and the facts and settings the checks read. */
+/** The entry of risk's `reconciling` that stands for the store's check; venue names cannot start with `$`. */
+export const STORE_CHECK = '$store';
+
 export const riskProtocol = defineProtocol({
   messages: {
     submit: Type.Object({ order: OrderRequestSchema }),
@@ -76,6 +79,8 @@ export const riskProtocol = defineProtocol({
     status: Type.Object({
       /** HALTED while a venue awaits reconciliation, whatever state was set. */
       tradingState: TradingStateSchema,
+      /** Why trading is in the state set (setTradingState's reason, the loss limit's breach). */
+      reason: Type.Optional(Type.String()),
       /** Venues not reconciled since the node started, with why; `$store` while the store's check runs. */
       reconciling: Type.Record(Type.String(), Type.String()),
       openOrders: Type.Integer(),

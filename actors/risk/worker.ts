@@ -71,6 +71,7 @@ export const riskActor = defineActor({
           const reconciling = context.reconciling;
           io.reply(meta, {
             tradingState: Object.keys(reconciling).length > 0 ? 'HALTED' : self.getSnapshot().value,
+            ...(context.stateReason === undefined ? {} : { reason: context.stateReason }),
             reconciling,
             openOrders: context.openOrderCount,
             limits: context.limits,

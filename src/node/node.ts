@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { executionProtocol } from '../../actors/execution/protocol.ts';
-import { riskProtocol } from '../../actors/risk/protocol.ts';
+import { riskProtocol, STORE_CHECK } from '../../actors/risk/protocol.ts';
 import type { Order } from '../domain/order.ts';
 import { ActorSystem, type InjectedFault, type WorkerView } from '../index.ts';
 import { LmdbSnapshotStore } from '../persistence/lmdb-snapshot-store.ts';
@@ -149,6 +149,15 @@ export class FoxtrotNode implements AdminBackend {
   /** The store's whole check passed: trading no longer waits for it. */
   storeChecked(): void {
     this.system.ref(NODE_IDS.risk, riskProtocol).tell('storeChecked', {});
+  }
+
+  /** The store's whole check failed: trading halts with the reason, and keeps waiting for a check that passes. */
+  async storeCheckFailed(reason: string): Promise<void> {
+    this.system.ref(NODE_IDS.risk, riskProtocol).tell('venueUnreconciled', {
+      venue: STORE_CHECK,
+      reason: 'its check failed',
+    });
+    await this.setTradingState('HALTED', reason);
   }
 
   async setTradingState(state: string, reason: string, untilRestart = false): Promise<void> {

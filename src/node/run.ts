@@ -122,7 +122,7 @@ function scrubBesideNode(node: FoxtrotNode, store: FoxtrotStore, config: NodeCon
     say(`${why}; trading HALTED`);
     sayProblems(result.problems);
     log.error({ problems: result.problems, error: result.error }, 'store check failed: trading halted');
-    await node.setTradingState('HALTED', why).catch((error: unknown) => {
+    await node.storeCheckFailed(why).catch((error: unknown) => {
       log.error({ err: error }, 'could not halt trading after the store check failed');
     });
   });

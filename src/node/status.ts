@@ -1,7 +1,7 @@
 import { executionProtocol } from '../../actors/execution/protocol.ts';
 import { marketDataProtocol } from '../../actors/market-data/protocol.ts';
 import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
-import { riskProtocol } from '../../actors/risk/protocol.ts';
+import { riskProtocol, STORE_CHECK } from '../../actors/risk/protocol.ts';
 import { Decimal } from '../domain/decimal.ts';
 import type { ActorSystem } from '../index.ts';
 import { NODE_IDS } from './tree.ts';
@@ -11,6 +11,8 @@ import { totalRestarts } from './tree-view.ts';
 export interface NodeStatus {
   uptimeS: number;
   tradingState?: string;
+  /** Why trading is not ACTIVE: what it waits for at a start, or the reason given when it was set. */
+  tradingReason?: string;
   ticks?: number;
   ticksPerS?: number;
   orders?: number;
@@ -59,7 +61,17 @@ export class StatusSampler {
       restarts: totalRestarts(this.system.root),
       deadLetters: this.system.deadLetters.count,
     };
-    if (risk) status.tradingState = risk.tradingState;
+    if (risk) {
+      status.tradingState = risk.tradingState;
+      const waits = Object.entries(risk.reconciling).map(
+        ([on, why]) => `${on === STORE_CHECK ? 'the store' : on}: ${why}`,
+      );
+      const reasons = [
+        ...(risk.reason === undefined ? [] : [risk.reason]),
+        ...(waits.length > 0 ? [`waiting for ${waits.join('; ')}`] : []),
+      ];
+      if (risk.tradingState !== 'ACTIVE' && reasons.length > 0) status.tradingReason = reasons.join('; ');
+    }
     if (marketData) {
       const ticks = marketData.quotes + marketData.trades;
       status.ticks = ticks;
@@ -106,7 +118,9 @@ export function formatStatus(status: NodeStatus): string {
           .join(', ') || '0';
   return [
     `up ${show(status.uptimeS)}s`,
-    status.tradingState ?? '?',
+    status.tradingReason === undefined
+      ? (status.tradingState ?? '?')
+      : `${status.tradingState} (${status.tradingReason})`,
     `ticks/s ${show(status.ticksPerS)}`,
     `orders ${show(status.orders)}`,
     `fills ${show(status.fills)}`,

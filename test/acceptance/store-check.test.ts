@@ -67,6 +67,9 @@ describe("foxtrot run on a damaged store: the start's check and the check beside
       expect(later.tradingState).toBe('HALTED');
       expect(later.orders).toBeGreaterThan(halted.orders ?? 0);
       expect(later.fills).toBe(halted.fills);
+      expect(second.stderr()).toMatch(
+        /\| HALTED \(the store failed its integrity check .*; waiting for the store: its check failed\) \|/,
+      );
     } finally {
       expect(await stopped(second)).toBe(0);
     }

@@ -77,13 +77,16 @@ describe('risk at a node start: no order passes until the venues are reconciled'
     send(risk, 'setTradingState', { state: 'REDUCING', reason: 'by hand' });
     send(risk, 'setTradingState', { state: 'HALTED', reason: 'node stopping', untilRestart: true });
     expect(risk.getSnapshot().value).toBe('HALTED');
+    expect(submit(risk, 'x')?.message).toBe('trading is halted (node stopping): no submits or modifies');
     const restarted = start({ venues: [], bootId: 'boot-2' }, risk.getPersistedSnapshot());
     restarted.send({ type: 'restored', input: { venues: [], bootId: 'boot-2' } });
     expect(restarted.getSnapshot().value).toBe('REDUCING');
+    expect(restarted.getSnapshot().context.stateReason).toBeUndefined();
 
     send(restarted, 'setTradingState', { state: 'HALTED', reason: 'by hand' });
     const again = start({ venues: [], bootId: 'boot-3' }, restarted.getPersistedSnapshot());
     again.send({ type: 'restored', input: { venues: [], bootId: 'boot-3' } });
     expect(again.getSnapshot().value).toBe('HALTED');
+    expect(submit(again, 'y')?.message).toBe('trading is halted (by hand): no submits or modifies');
   });
 });
