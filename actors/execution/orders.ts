@@ -266,7 +266,14 @@ export function applyVenueEvent(
   }
   const result = applyOrderEvent(order, event);
   if (result.outcome === 'ignored') return [];
-  if (result.outcome === 'refused') return [refused(order, event.type, result.reason)];
+  if (result.outcome === 'refused') {
+    // A fill refused (beyond the quantity execution knows, say after a modify whose acknowledgement was lost)
+    // means the venue and execution disagree about the order: its record settles it now, not at the in-flight
+    // check (the answer brings what execution missed, then the fill again).
+    const out = [refused(order, event.type, result.reason)];
+    if (event.type === 'Filled') out.push(queryOf(order));
+    return out;
+  }
   put(state, result.order, now);
   const emissions: Emission[] = [{ kind: 'orderEvent', order: result.order, event }];
   if (isClosed(result.order.status) && !isClosed(order.status)) {

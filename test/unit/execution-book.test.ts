@@ -64,6 +64,32 @@ describe("execution's order book", () => {
     });
   });
 
+  it('asks the venue about an order whose fill it refused (a modify the venue took, its acknowledgement lost)', () => {
+    const book = emptyBook(settings, [btcSpec]);
+    submit(book, btcOrder('m', { quantity: '1.000' }), 0);
+    applyVenueEvent(book, 'm', { type: 'Accepted' }, 1);
+    requestChange(book, 'm', 'modify', { quantity: '2.000' }, 2);
+    const fill = { type: 'Filled' as const, tradeId: 't-m', quantity: '1.500', price: '20000.00' };
+    const emitted = applyVenueEvent(book, 'm', fill, 3);
+    expect(book.orders.m).toMatchObject({ status: 'PENDING_UPDATE', filledQuantity: '0.000' });
+    expect(emitted).toEqual([
+      expect.objectContaining({ kind: 'orderEvent', event: expect.objectContaining({ type: 'Refused' }) }),
+      expect.objectContaining({
+        kind: 'venue',
+        type: 'queryOrder',
+        payload: expect.objectContaining({ status: 'PENDING_UPDATE' }),
+      }),
+    ]);
+    // The venue's answer, as the adapter makes it from its record: the modify, then the fill again.
+    applyVenueEvent(book, 'm', { type: 'Updated', quantity: '2.000' }, 4);
+    applyVenueEvent(book, 'm', fill, 5);
+    expect(book.orders.m).toMatchObject({
+      status: 'PARTIALLY_FILLED',
+      quantity: '2.000',
+      filledQuantity: '1.500',
+    });
+  });
+
   it('adopts an open order a venue has and execution does not, with its fills; a known order is left alone', () => {
     const book = emptyBook(settings, [btcSpec]);
     const external = {
