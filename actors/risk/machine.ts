@@ -247,6 +247,16 @@ function screening(state: TradingState) {
  * (no submits or modifies; cancels always pass). Every order is screened in the state it arrives in. The machine
  * does no I/O: routing, replies and published events are actions its definition provides.
  */
+/** The entry action of each trading state: its change published, with the reason when one was given. */
+const announce = (state: TradingState) =>
+  ({
+    type: 'publish',
+    params: ({ context }: { context: RiskContext }) => ({
+      event: 'TradingStateChanged',
+      detail: { state, ...(context.stateReason === undefined ? {} : { reason: context.stateReason }) },
+    }),
+  }) as const;
+
 export const riskMachine = setup({
   types: {
     context: {} as RiskContext,
@@ -460,16 +470,7 @@ export const riskMachine = setup({
   },
   states: {
     ACTIVE: {
-      entry: {
-        type: 'publish',
-        params: ({ context }) => ({
-          event: 'TradingStateChanged',
-          detail: {
-            state: 'ACTIVE',
-            ...(context.stateReason === undefined ? {} : { reason: context.stateReason }),
-          },
-        }),
-      },
+      entry: announce('ACTIVE'),
       on: {
         ...screening('ACTIVE'),
         dailyPnl: {
@@ -489,29 +490,11 @@ export const riskMachine = setup({
       },
     },
     REDUCING: {
-      entry: {
-        type: 'publish',
-        params: ({ context }) => ({
-          event: 'TradingStateChanged',
-          detail: {
-            state: 'REDUCING',
-            ...(context.stateReason === undefined ? {} : { reason: context.stateReason }),
-          },
-        }),
-      },
+      entry: announce('REDUCING'),
       on: screening('REDUCING'),
     },
     HALTED: {
-      entry: {
-        type: 'publish',
-        params: ({ context }) => ({
-          event: 'TradingStateChanged',
-          detail: {
-            state: 'HALTED',
-            ...(context.stateReason === undefined ? {} : { reason: context.stateReason }),
-          },
-        }),
-      },
+      entry: announce('HALTED'),
       on: screening('HALTED'),
     },
   },

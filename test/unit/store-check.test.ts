@@ -8,19 +8,10 @@ import { encodeRecord } from '../../src/persistence/record-codec.ts';
 import { startScrub } from '../../src/persistence/scrub.ts';
 import { FoxtrotStore } from '../../src/persistence/store.ts';
 import { flipStoredRecord } from '../support/flip-record.ts';
+import { storedOrder } from '../support/stored-order.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
-const order = (id: string, status: string) => ({
-  clientOrderId: id,
-  strategyId: 's',
-  instrumentId: 'BTCUSDT.SIM',
-  side: 'BUY',
-  type: 'LIMIT',
-  quantity: '1',
-  price: '100',
-  status,
-  filledQuantity: status === 'FILLED' ? '1' : '0',
-});
+const order = (id: string, status: string) => storedOrder(id, status, status === 'FILLED' ? '1' : '0');
 
 /** An order's stream up to `status`: Submitted, Accepted, and a fill when it is FILLED. */
 function journalOrder(store: FoxtrotStore, id: string, status: 'ACCEPTED' | 'FILLED'): void {

@@ -10,24 +10,10 @@ import { SCHEMA_VERSION, STREAM } from '../../src/persistence/layout.ts';
 import { decodeRecord, encodeRecord } from '../../src/persistence/record-codec.ts';
 import { FoxtrotStore, storePathOf } from '../../src/persistence/store.ts';
 import { fillsOf, orderOf } from '../../src/persistence/views.ts';
+import { storedOrder } from '../support/stored-order.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
-const order = (id: string, status: string, filled = '0') => ({
-  clientOrderId: id,
-  strategyId: 's',
-  instrumentId: 'BTCUSDT.SIM',
-  side: 'BUY',
-  type: 'LIMIT',
-  quantity: '1',
-  price: '100',
-  timeInForce: 'GTC',
-  postOnly: false,
-  reduceOnly: false,
-  status,
-  filledQuantity: filled,
-  filledNotional: '0',
-  tradeIds: [],
-});
+const order = storedOrder;
 
 function journalOrderLife(store: FoxtrotStore, id: string): void {
   store.write(() => {
