@@ -1,8 +1,8 @@
 import type { Envelope } from '../runtime/envelope.ts';
-import type { OutboxChanges, OutgoingState } from '../runtime/router.ts';
+import type { OutgoingState } from '../runtime/router.ts';
 import type { ActorCommit } from '../runtime/snapshot-store.ts';
 import type { StoredActorState } from '../runtime/worker/protocol.ts';
-import { appendJournal, readStream } from './journal.ts';
+import { type PreparedJournal, prepareJournal, readStream, writeJournal } from './journal.ts';
 import { STREAM } from './layout.ts';
 import { decodeRecord, encodeCloneable } from './record-codec.ts';
 import type { FoxtrotStore } from './store.ts';
@@ -23,39 +23,91 @@ interface MachineRecord extends Pick<StoredActorState, 'machine' | 'timers'> {
   covers?: number;
 }
 
-/** Writes one actor's commit. Call inside a transaction (FoxtrotStore.write). */
-export function writeActorCommit(store: FoxtrotStore, actorId: string, commit: ActorCommit): void {
-  const { actors, streams } = store.dbs;
+/** An actor's commit encoded and numbered, ready to write (see prepareActorCommit). */
+export interface PreparedCommit {
+  actorId: string;
+  inputs: PreparedJournal | undefined;
+  machine: Buffer | undefined;
+  /** Input records a new machine snapshot lets go, through this seq. */
+  compactThrough: number | undefined;
+  progress: Buffer;
+  outboxSent: Array<{ key: OutboxKey; value: Buffer }>;
+  acknowledged: Record<string, number>;
+  journal: PreparedJournal | undefined;
+}
+
+/**
+ * Encodes and numbers one actor's commit without writing: the machine snapshot, the progress and the outbox in
+ * the v8 format, the journal records in msgpack. Done before the transaction, so that LMDB's one write lock,
+ * which every actor's commit takes, is held only for the puts.
+ */
+export function prepareActorCommit(
+  store: FoxtrotStore,
+  actorId: string,
+  commit: ActorCommit,
+): PreparedCommit {
   const inputStream = STREAM.actorInputs(actorId);
+  let inputs: PreparedJournal | undefined;
   if (commit.inputs && commit.inputs.length > 0) {
     // One record per commit, not per message: a put each would be most of an actor's commit.
     const last = commit.inputs[commit.inputs.length - 1] as Envelope;
-    appendJournal(store, actorId, [
+    inputs = prepareJournal(store, actorId, [
       { stream: inputStream, type: 'inputs', data: commit.inputs, at: last.timestamp },
     ]);
   }
+  let machine: Buffer | undefined;
+  let compactThrough: number | undefined;
   if (commit.machine) {
     const record: MachineRecord = { ...commit.machine };
     if (commit.inputs !== undefined) {
-      record.covers = (streams.get(inputStream) as number | undefined) ?? 0;
-      compactInputs(store, inputStream, record.covers - (commit.keepInputs ?? 0));
+      record.covers = inputs?.heads.get(inputStream) ?? store.headOf(inputStream);
+      compactThrough = record.covers - (commit.keepInputs ?? 0);
     }
-    actors.putSync([actorId, MACHINE], encodeCloneable(record));
+    machine = encodeCloneable(record);
   }
-  actors.putSync([actorId, PROGRESS], encodeCloneable(commit.progress));
-  if (commit.outbox !== undefined) writeOutbox(store, actorId, commit.outbox);
-  if (commit.journal.length > 0) appendJournal(store, actorId, commit.journal);
+  return {
+    actorId,
+    inputs,
+    machine,
+    compactThrough,
+    progress: encodeCloneable(commit.progress),
+    outboxSent: (commit.outbox?.sent ?? []).map(({ link, firstSeq, envelopes }) => ({
+      key: [actorId, OUTBOX, link, firstSeq, firstSeq + envelopes.length - 1],
+      value: encodeCloneable(envelopes),
+    })),
+    acknowledged: commit.outbox?.acknowledged ?? {},
+    journal: commit.journal.length > 0 ? prepareJournal(store, actorId, commit.journal) : undefined,
+  };
 }
 
-/** Keeps what the commit numbered, and lets go of what the peers have acknowledged since. */
-function writeOutbox(store: FoxtrotStore, actorId: string, { sent, acknowledged }: OutboxChanges): void {
+/** Writes a prepared commit. Call inside a transaction (FoxtrotStore.write). */
+export function writePreparedCommit(store: FoxtrotStore, prepared: PreparedCommit): void {
   const { actors } = store.dbs;
-  for (const { link, firstSeq, envelopes } of sent) {
-    actors.putSync(
-      [actorId, OUTBOX, link, firstSeq, firstSeq + envelopes.length - 1],
-      encodeCloneable(envelopes),
-    );
+  const { actorId } = prepared;
+  if (prepared.inputs !== undefined) writeJournal(store, prepared.inputs);
+  if (prepared.machine !== undefined) {
+    if (prepared.compactThrough !== undefined)
+      compactInputs(store, STREAM.actorInputs(actorId), prepared.compactThrough);
+    actors.putSync([actorId, MACHINE], prepared.machine);
   }
+  actors.putSync([actorId, PROGRESS], prepared.progress);
+  for (const { key, value } of prepared.outboxSent) actors.putSync(key, value);
+  releaseAcknowledged(store, actorId, prepared.acknowledged);
+  if (prepared.journal !== undefined) writeJournal(store, prepared.journal);
+}
+
+/** Writes one actor's commit. Call inside a transaction (FoxtrotStore.write). */
+export function writeActorCommit(store: FoxtrotStore, actorId: string, commit: ActorCommit): void {
+  writePreparedCommit(store, prepareActorCommit(store, actorId, commit));
+}
+
+/** Lets go of the outbox envelopes each link's peer has acknowledged. */
+function releaseAcknowledged(
+  store: FoxtrotStore,
+  actorId: string,
+  acknowledged: Record<string, number>,
+): void {
+  const { actors } = store.dbs;
   for (const [link, through] of Object.entries(acknowledged)) {
     for (const key of actors.getKeys({
       start: [actorId, OUTBOX, link, 0],

@@ -11,28 +11,54 @@ export interface JournalEntry {
   at: number;
 }
 
+/** Journal records numbered and encoded, with what they change in the views: written by writeJournal. */
+export interface PreparedJournal {
+  records: Array<{ key: [string, number]; encoded: Buffer }>;
+  /** The last seq of each stream the records go to. */
+  heads: Map<string, number>;
+  views: ViewProjection;
+}
+
 /**
- * Appends entries to their streams, numbering each stream from its last record, and projects them into the
- * views. Call inside a transaction (FoxtrotStore.write): the records, the stream heads and the views commit
- * together.
+ * Numbers entries in their streams (from each stream's last record) and encodes them, reading the store but
+ * writing nothing: an actor's commit does this before it takes LMDB's one write lock, which every other actor's
+ * commit waits on. Only the actor that prepares them writes these streams, so the numbering holds until it writes.
  */
-export function appendJournal(store: FoxtrotStore, actor: string, entries: readonly JournalEntry[]): void {
+export function prepareJournal(
+  store: FoxtrotStore,
+  actor: string,
+  entries: readonly JournalEntry[],
+): PreparedJournal {
   const heads = new Map<string, number>();
-  const { journal, streams } = store.dbs;
+  const records: PreparedJournal['records'] = [];
   const views = new ViewProjection(store);
   for (const entry of entries) {
     const last = heads.get(entry.stream) ?? store.headOf(entry.stream);
     const record: JournalRecord = { seq: last + 1, type: entry.type, at: entry.at, actor, data: entry.data };
-    const encoded = encodeRecord(record);
-    journal.putSync([entry.stream, record.seq], encoded);
+    records.push({ key: [entry.stream, record.seq], encoded: encodeRecord(record) });
     heads.set(entry.stream, record.seq);
     views.add(entry.stream, record);
   }
+  return { records, heads, views };
+}
+
+/**
+ * Writes prepared records, their stream heads and their views. Call inside a transaction (FoxtrotStore.write):
+ * the records, the heads and the views commit together.
+ */
+export function writeJournal(store: FoxtrotStore, { records, heads, views }: PreparedJournal): void {
+  const { journal, streams } = store.dbs;
+  for (const { key, encoded } of records) journal.putSync(key, encoded);
   views.apply();
   for (const [stream, seq] of heads) {
     if (isCompacted(stream)) streams.putSync(stream, seq);
     store.noteHead(stream, seq);
   }
+}
+
+/** Appends entries to their streams and projects them into the views. Call inside a transaction. */
+export function appendJournal(store: FoxtrotStore, actor: string, entries: readonly JournalEntry[]): void {
+  writeJournal(store, prepareJournal(store, actor, entries));
 }
 
 /** Streams whose records a snapshot lets go (see layout's `streams`). */

@@ -1,5 +1,5 @@
 import type { ActorCommit, WorkerStateWriter } from '../runtime/snapshot-store.ts';
-import { writeActorCommit } from './actor-states.ts';
+import { prepareActorCommit, writePreparedCommit } from './actor-states.ts';
 import { type Durability, FoxtrotStore } from './store.ts';
 
 export interface WorkerWriterOptions {
@@ -17,8 +17,9 @@ export function openWorkerWriter(options: unknown): WorkerStateWriter {
   const store = FoxtrotStore.attach(path, durability);
   return {
     commit(actorId: string, commit: ActorCommit) {
+      const prepared = prepareActorCommit(store, actorId, commit);
       store.write(() => {
-        writeActorCommit(store, actorId, commit);
+        writePreparedCommit(store, prepared);
       });
     },
   };
