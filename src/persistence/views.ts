@@ -77,12 +77,13 @@ interface OrderChange {
  * never shows what the journal does not hold, nor lags it. Records are added in journal order and the views are
  * written once per order, position and account at `apply`, with what the last record says: an order submitted,
  * accepted and filled in one commit costs one write to each view instead of one per event (and its status entry is
- * not put and removed in between). Fills are written as they come: each is a view entry of its own. The order and
- * fill views point at journal records rather than copy them: a commit writes each record's bytes once.
+ * not put and removed in between); each fill is an entry of its own. The order and fill views point at journal
+ * records rather than copy them: a commit writes each record's bytes once.
  */
 export class ViewProjection {
   private readonly orders = new Map<string, OrderChange>();
   private readonly latest = new Map<string, { db: 'positions' | 'accounts'; key: string; data: unknown }>();
+  private readonly fills: Array<{ id: string; seq: number; at: number }> = [];
 
   constructor(private readonly store: FoxtrotStore) {}
 
@@ -103,11 +104,7 @@ export class ViewProjection {
           change.order = order;
           change.seq = record.seq;
         }
-        if (event.type === 'Filled') {
-          const { dbs } = this.store;
-          dbs.fills.putSync([id, record.seq], TRUE);
-          dbs.fillsByTime.putSync([record.at, id, record.seq], TRUE);
-        }
+        if (event.type === 'Filled') this.fills.push({ id, seq: record.seq, at: record.at });
         return;
       }
       case 'position':
@@ -121,9 +118,17 @@ export class ViewProjection {
     }
   }
 
-  /** Writes what the records added since the last call leave in the views. */
+  /**
+   * Writes what the records added since the last call leave in the views. Call inside the transaction that writes
+   * the records; `add` only reads, so that a commit may prepare its records before it takes the write lock.
+   */
   apply(): void {
     const { dbs } = this.store;
+    for (const { id, seq, at } of this.fills) {
+      dbs.fills.putSync([id, seq], TRUE);
+      dbs.fillsByTime.putSync([at, id, seq], TRUE);
+    }
+    this.fills.length = 0;
     for (const [id, { order, seq, before }] of this.orders) {
       dbs.orders.putSync(id, encodeRecord(seq));
       if (before === order.status) continue;

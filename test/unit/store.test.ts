@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { open } from 'lmdb';
 import { Packr } from 'msgpackr';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readActorState, writeActorCommit } from '../../src/persistence/actor-states.ts';
+import {
+  prepareActorCommit,
+  readActorState,
+  writeActorCommit,
+  writePreparedCommit,
+} from '../../src/persistence/actor-states.ts';
 import { checkIntegrity } from '../../src/persistence/integrity.ts';
 import { appendJournal, readStream } from '../../src/persistence/journal.ts';
 import { SCHEMA_VERSION, STREAM } from '../../src/persistence/layout.ts';
@@ -143,6 +148,35 @@ describe('the LMDB store', () => {
     expect([...store.dbs.fills.getKeys()]).toEqual([['o-1', 3]]);
     expect([...store.dbs.fillsByTime.getKeys()]).toEqual([[3, 'o-1', 3]]);
     expect(checkIntegrity(store)).toMatchObject({ ok: true, journalRecords: 5 });
+    await store.close();
+  });
+
+  it('prepares a commit (numbering, encoding) without writing anything, and writes it whole in one transaction', async () => {
+    const store = FoxtrotStore.open(dir.path);
+    const stream = STREAM.order('p-1');
+    const counts = () => Object.values(store.dbs).reduce((sum, db) => sum + db.getCount(), 0);
+    const before = counts();
+    const prepared = prepareActorCommit(store, 'execution', {
+      progress: { endpointKey: 'execution@1', watermarks: {}, outgoing: { links: {}, unresolved: {} } },
+      journal: [
+        {
+          stream,
+          type: 'Filled',
+          at: 3,
+          data: {
+            order: order('p-1', 'FILLED', '1'),
+            event: { type: 'Filled', tradeId: 't-p-1', quantity: '1', price: '100' },
+          },
+        },
+      ],
+    });
+    expect(counts()).toBe(before);
+    store.write(() => {
+      writePreparedCommit(store, prepared);
+    });
+    expect([...readStream(store, stream)].map((record) => record.seq)).toEqual([1]);
+    expect([...store.dbs.fills.getKeys()]).toEqual([['p-1', 1]]);
+    expect(store.statusOf('p-1')).toBe('FILLED');
     await store.close();
   });
 
