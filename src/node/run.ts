@@ -100,8 +100,9 @@ function sayProblems(problems: readonly IntegrityProblem[]): void {
 
 /**
  * Checks the store's history beside the running node (see NodeConfig's storeCheck). A store that passes lets
- * trading begin (`before-trading`: risk waits for it); one that fails, or cannot be checked, halts trading with
- * the reason, which stays until an operator sets the trading state again.
+ * trading begin (`before-trading`: risk waits for it). One that fails, or cannot be checked, halts trading with the
+ * reason; with `before-trading` risk also goes on waiting for a check that passes, so not even an operator's ACTIVE
+ * trades on that store until a start whose check passes.
  */
 function scrubBesideNode(node: FoxtrotNode, store: FoxtrotStore, config: NodeConfig, log: Logger): Scrub {
   const scrub = startScrub({ path: store.path, durability: config.node.durability });
