@@ -43,18 +43,21 @@ export function encodeCloneable(value: unknown): Buffer {
   return frame(V8, serialize(value));
 }
 
+/** The checksum a record's frame carries: two records with the same one (and length) hold the same body. */
+export function checksumOf(record: Uint8Array): number {
+  // Read off the bytes: a Buffer view per record read is most of what checking a million records costs.
+  return (
+    ((record[1] as number) | ((record[2] as number) << 8) | ((record[3] as number) << 16)) +
+    (record[4] as number) * 0x1000000
+  );
+}
+
 /** What is wrong with a record's frame (length, checksum), without decoding its body; undefined if nothing. */
 export function checkFrame(record: Uint8Array): string | undefined {
   if (record.length < HEADER) return 'record shorter than its header';
-  const buffer = asBuffer(record);
-  if (crc32(buffer.subarray(HEADER)) !== buffer.readUInt32LE(1))
-    return 'checksum mismatch (the record was altered)';
+  const body = new Uint8Array(record.buffer, record.byteOffset + HEADER, record.length - HEADER);
+  if (crc32(body) !== checksumOf(record)) return 'checksum mismatch (the record was altered)';
   return undefined;
-}
-
-/** The checksum a record's frame carries: two records with the same one (and length) hold the same body. */
-export function checksumOf(record: Uint8Array): number {
-  return asBuffer(record).readUInt32LE(1);
 }
 
 export function decodeRecord<T = unknown>(record: Uint8Array | undefined | null): T {
