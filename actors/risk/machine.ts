@@ -6,7 +6,7 @@ import { rememberRecent } from '../../src/domain/recent-ids.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
 import { checkModify, checkSubmit, type RiskView, type TradingState } from './checks.ts';
 import { lastPricesOf } from './last-prices.ts';
-import { type RiskLimitsInput, type riskProtocol, STORE_CHECK } from './protocol.ts';
+import { type RiskLimitsInput, type riskProtocol, STORE_CHECK, waitLabel } from './protocol.ts';
 import type { Denial } from './reasons.ts';
 import { emptyWindow, Throttle, type ThrottleWindow } from './throttle.ts';
 
@@ -102,7 +102,7 @@ function unreconciled(reconciling: Record<string, string>): Denial | undefined {
   return {
     reason: 'TRADING_HALTED',
     message: `trading is halted until the venues are reconciled and the store checked: ${venues
-      .map(([v, why]) => `${v === STORE_CHECK ? 'the store' : v} (${why})`)
+      .map(([v, why]) => `${waitLabel(v)} (${why})`)
       .join(', ')}`,
   };
 }

@@ -34,6 +34,11 @@ const DecisionSchema = Type.Object({
 /** The entry of risk's `reconciling` that stands for the store's check; venue names cannot start with `$`. */
 export const STORE_CHECK = '$store';
 
+/** What an entry of risk's `reconciling` waits for, in words: a venue's name, or the store. */
+export function waitLabel(key: string): string {
+  return key === STORE_CHECK ? 'the store' : key;
+}
+
 export const riskProtocol = defineProtocol({
   messages: {
     submit: Type.Object({ order: OrderRequestSchema }),

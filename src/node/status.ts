@@ -1,7 +1,7 @@
 import { executionProtocol } from '../../actors/execution/protocol.ts';
 import { marketDataProtocol } from '../../actors/market-data/protocol.ts';
 import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
-import { riskProtocol, STORE_CHECK } from '../../actors/risk/protocol.ts';
+import { riskProtocol, waitLabel } from '../../actors/risk/protocol.ts';
 import { Decimal } from '../domain/decimal.ts';
 import type { ActorSystem } from '../index.ts';
 import { NODE_IDS } from './tree.ts';
@@ -63,9 +63,7 @@ export class StatusSampler {
     };
     if (risk) {
       status.tradingState = risk.tradingState;
-      const waits = Object.entries(risk.reconciling).map(
-        ([on, why]) => `${on === STORE_CHECK ? 'the store' : on}: ${why}`,
-      );
+      const waits = Object.entries(risk.reconciling).map(([on, why]) => `${waitLabel(on)}: ${why}`);
       const reasons = [
         ...(risk.reason === undefined ? [] : [risk.reason]),
         ...(waits.length > 0 ? [`waiting for ${waits.join('; ')}`] : []),

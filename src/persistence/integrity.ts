@@ -1,6 +1,6 @@
 import { Decimal } from '../domain/decimal.ts';
 import { readJournalHead } from './journal-head.ts';
-import { DB, type JournalRecord } from './layout.ts';
+import { DB, type JournalRecord, STREAM } from './layout.ts';
 import { checkFrame, decodeCheckedRecord, decodeRecord } from './record-codec.ts';
 import type { FoxtrotStore } from './store.ts';
 import { type OrderRecordData, orderOfRecord, seqOfView } from './views.ts';
@@ -43,7 +43,7 @@ export class CheckStopped extends Error {
 
 type Report = (db: string, key: unknown, problem: string) => void;
 
-const ORDER_STREAM = 'order:';
+const ORDER_STREAM = STREAM.order('');
 
 /**
  * Checks journal records handed to it in key order (a whole journal, or chosen streams each read whole): every
@@ -68,12 +68,19 @@ class JournalCheck {
   /** The heads the store keeps apart (compacted streams): few, read once rather than once per stream. */
   private readonly keptHeads = new Map<string, number>();
 
+  /** `fold`: also sum each instrument's journaled fills (netQuantity), for checkPositions. */
   constructor(
     private readonly store: FoxtrotStore,
     private readonly report: Report,
+    private readonly fold: boolean,
   ) {
     for (const { key, value } of store.dbs.streams.getRange())
       this.keptHeads.set(String(key), value as number);
+  }
+
+  /** The streams whose heads the store keeps apart: the compacted ones, actors' inputs. */
+  keptStreams(): string[] {
+    return [...this.keptHeads.keys()];
   }
 
   add(key: [string, number], bytes: Uint8Array): void {
@@ -144,6 +151,7 @@ class JournalCheck {
     this.fills += 1;
     if (!this.store.dbs.fills.doesExist([order.clientOrderId, key[1]]))
       this.report(DB.fills, [order.clientOrderId, key[1]], 'journaled, but missing from the fills view');
+    if (!this.fold) return;
     const signed = Decimal.parse(event.quantity);
     const delta = order.side === 'BUY' ? signed : signed.neg();
     this.netQuantity.set(
@@ -183,7 +191,8 @@ function checkFrames(
 export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = {}): IntegrityReport {
   const { problems, report } = collector();
   const { dbs } = store;
-  const journal = new JournalCheck(store, report);
+  const fold = options.fold !== false;
+  const journal = new JournalCheck(store, report, fold);
   const stopped = options.stopped;
   for (const { key, value } of dbs.journal.getRange()) {
     // Leaving the loop ends the range's read transaction, which a stopped thread would otherwise leave open.
@@ -195,7 +204,7 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
   // for are left to find, and each view's count (LMDB keeps it) says whether there are any.
   if (entriesOf(dbs.orders) !== journal.viewedOrders) {
     for (const id of dbs.orders.getKeys()) {
-      const stream = `${ORDER_STREAM}${String(id)}`;
+      const stream = STREAM.order(String(id));
       const records = dbs.journal.getKeysCount({ start: [stream], end: [stream, Number.MAX_SAFE_INTEGER] });
       if (records === 0) report(DB.orders, id, 'in the view, but the journal has no stream for it');
     }
@@ -203,13 +212,13 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
   if (entriesOf(dbs.fills) !== journal.fills) {
     for (const key of dbs.fills.getKeys()) {
       const [id, seq] = key as [string, number];
-      const record = dbs.journal.get([`${ORDER_STREAM}${id}`, seq]) as Uint8Array | undefined;
+      const record = dbs.journal.get([STREAM.order(id), seq]) as Uint8Array | undefined;
       if (record === undefined || readJournalHead(record)?.type !== 'Filled')
         report(DB.fills, key, 'in the view, but the journal has no such fill');
     }
   }
   checkFrames(store, ['openOrders', 'ordersByStatus', 'fills', 'fillsByTime', 'accounts', 'actors'], report);
-  if (options.fold !== false) checkPositions(store, journal.netQuantity, report);
+  if (fold) checkPositions(store, journal.netQuantity, report);
   return { ok: problems.length === 0, journalRecords: journal.records, heads: journal.heads, problems };
 }
 
@@ -222,8 +231,8 @@ export function checkIntegrity(store: FoxtrotStore, options: IntegrityOptions = 
 export function checkLiveState(store: FoxtrotStore): IntegrityReport {
   const { problems, report } = collector();
   const { dbs } = store;
-  const journal = new JournalCheck(store, report);
-  const readStream = (stream: string) => {
+  const journal = new JournalCheck(store, report, false);
+  const checkStream = (stream: string) => {
     for (const { key, value } of dbs.journal.getRange({
       start: [stream],
       end: [stream, Number.MAX_SAFE_INTEGER],
@@ -232,12 +241,12 @@ export function checkLiveState(store: FoxtrotStore): IntegrityReport {
     }
     journal.endStream();
   };
-  for (const stream of dbs.streams.getKeys()) readStream(String(stream));
+  for (const stream of journal.keptStreams()) checkStream(stream);
   for (const { key, value } of dbs.openOrders.getRange()) {
     const problem = checkFrame(value as Uint8Array);
     if (problem !== undefined) report(DB.openOrders, key, problem);
-    const stream = `${ORDER_STREAM}${String(key)}`;
-    readStream(stream);
+    const stream = STREAM.order(String(key));
+    checkStream(stream);
     if (journal.heads[stream] === undefined)
       report(DB.openOrders, key, 'open, but the journal has no stream for it');
   }

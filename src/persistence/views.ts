@@ -1,6 +1,6 @@
 import type { Order, OrderEvent } from '../domain/order.ts';
 import { isClosed, type OrderStatus } from '../domain/order-status.ts';
-import type { FillView, JournalRecord } from './layout.ts';
+import { type FillView, type JournalRecord, STREAM } from './layout.ts';
 import { decodeRecord, encodeRecord } from './record-codec.ts';
 import type { FoxtrotStore } from './store.ts';
 
@@ -11,8 +11,6 @@ export interface OrderRecordData {
 }
 
 const TRUE = encodeRecord(true);
-
-const orderStream = (clientOrderId: string) => `order:${clientOrderId}`;
 
 /** A fill's record in its order's stream as a fill. Throws if it does not decode or is no fill. */
 function fillOfRecord(value: Uint8Array): FillView {
@@ -36,7 +34,7 @@ function fillOfRecord(value: Uint8Array): FillView {
 export function* fillsOf(store: FoxtrotStore): Generator<FillView> {
   for (const key of store.dbs.fills.getKeys()) {
     const [id, seq] = key as [string, number];
-    const record = store.dbs.journal.get([orderStream(id), seq]) as Uint8Array | undefined;
+    const record = store.dbs.journal.get([STREAM.order(id), seq]) as Uint8Array | undefined;
     if (record === undefined) throw new Error(`fills view: no record ${seq} in the stream of order ${id}`);
     yield fillOfRecord(record);
   }
@@ -59,7 +57,7 @@ export function orderOf(store: FoxtrotStore, clientOrderId: string): Order | und
   const view = store.dbs.orders.get(clientOrderId) as Uint8Array | undefined;
   if (view === undefined) return undefined;
   const seq = seqOfView(view);
-  const record = store.dbs.journal.get([orderStream(clientOrderId), seq]) as Uint8Array | undefined;
+  const record = store.dbs.journal.get([STREAM.order(clientOrderId), seq]) as Uint8Array | undefined;
   if (record === undefined)
     throw new Error(`orders view: no record ${seq} in the stream of order ${clientOrderId}`);
   return orderOfRecord(record);

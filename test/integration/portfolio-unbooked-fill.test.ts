@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
-import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
+import { ActorSystem } from '../../src/index.ts';
 import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
-import { waitFor } from '../support/system.ts';
+import { coreActor, waitFor } from '../support/system.ts';
 
-const actor = (name: string, exportName: string, input: unknown): ActorStart => ({
-  actor: { module: siblingModule(`../../actors/${name}/worker`, import.meta.url), export: exportName },
-  placement: 'inline',
-  input,
-});
+const actor = (name: string, exportName: string, input: unknown) =>
+  coreActor(name, exportName, input, 'inline');
 
 describe('a fill the portfolio cannot book', () => {
   let system: ActorSystem;

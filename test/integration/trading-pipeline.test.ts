@@ -3,10 +3,10 @@ import { executionProtocol } from '../../actors/execution/protocol.ts';
 import { portfolioProtocol } from '../../actors/portfolio/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import { Decimal } from '../../src/domain/decimal.ts';
-import { type ActorStart, ActorSystem, siblingModule } from '../../src/index.ts';
+import { ActorSystem } from '../../src/index.ts';
 import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 import { recorderModule, recorderProtocol } from '../fixtures/recorder.ts';
-import { waitFor } from '../support/system.ts';
+import { coreActor, waitFor } from '../support/system.ts';
 
 /** Equal as decimals, whatever the number of trailing zeros. */
 const same = (a: string | undefined, b: string) => a !== undefined && Decimal.parse(a).eq(Decimal.parse(b));
@@ -18,11 +18,8 @@ const order = btcOrder;
 for (const placement of ['worker', 'inline'] as const) {
   describe(`risk -> execution -> venue (${placement})`, () => {
     let system: ActorSystem;
-    const actor = (name: string, exportName: string, input: unknown): ActorStart => ({
-      actor: { module: siblingModule(`../../actors/${name}/worker`, import.meta.url), export: exportName },
-      placement,
-      input,
-    });
+    const actor = (name: string, exportName: string, input: unknown) =>
+      coreActor(name, exportName, input, placement);
 
     beforeAll(async () => {
       system = await ActorSystem.start({

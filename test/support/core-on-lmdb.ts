@@ -2,17 +2,15 @@ import { expect } from 'vitest';
 import { executionProtocol } from '../../actors/execution/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import type { Order } from '../../src/domain/order.ts';
-import { type ActorStart, ActorSystem, type SupervisorEvent, siblingModule } from '../../src/index.ts';
+import { type ActorStart, ActorSystem, type SupervisorEvent } from '../../src/index.ts';
 import { LmdbSnapshotStore } from '../../src/persistence/lmdb-snapshot-store.ts';
 import type { FoxtrotStore } from '../../src/persistence/store.ts';
 import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 import { recorderModule } from '../fixtures/recorder.ts';
-import { waitFor } from './system.ts';
+import { coreActor, waitFor } from './system.ts';
 
-const actor = (name: string, exportName: string, input: unknown): ActorStart => ({
-  actor: { module: siblingModule(`../../actors/${name}/worker`, import.meta.url), export: exportName },
-  input,
-});
+const actor = (name: string, exportName: string, input: unknown): ActorStart =>
+  coreActor(name, exportName, input);
 
 /** The real portfolio, funded: what a fault test puts in the core unless it brings its own. */
 export const fundedPortfolio: ActorStart = actor('portfolio', 'portfolioActor', {

@@ -5,8 +5,21 @@ import {
   type ChildSpec,
   type SupervisorEvent,
   type SupervisorFlags,
+  siblingModule,
 } from '../../src/index.ts';
 import { counterModule } from '../fixtures/counter.ts';
+
+/** One of the node's actors (`actors/<name>/worker.ts`, export `exportName`), placed in a worker unless said. */
+export const coreActor = (
+  name: string,
+  exportName: string,
+  input: unknown,
+  placement?: ActorStart['placement'],
+): ActorStart => ({
+  actor: { module: siblingModule(`../../actors/${name}/worker`, import.meta.url), export: exportName },
+  ...(placement === undefined ? {} : { placement }),
+  input,
+});
 
 export const counter = (extra: Partial<ActorStart> = {}): ActorStart => ({
   actor: { module: counterModule, export: 'counterActor' },

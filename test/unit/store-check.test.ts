@@ -67,6 +67,19 @@ describe("the store's checks: what a start reads, and the whole store in a threa
     await store.close();
   }
 
+  /** Runs `check` on an open store, and closes it whatever happens. */
+  async function inStore(
+    store: FoxtrotStore | Promise<FoxtrotStore>,
+    check: (store: FoxtrotStore) => unknown,
+  ) {
+    const opened = await store;
+    try {
+      await check(opened);
+    } finally {
+      await opened.close();
+    }
+  }
+
   /** Damages the record under `key` of `db` on disk, then opens the store again. */
   async function damaged(db: 'journal' | 'actors', key: Key): Promise<FoxtrotStore> {
     const store = FoxtrotStore.open(dir.path, { readOnly: true });
@@ -101,8 +114,7 @@ describe("the store's checks: what a start reads, and the whole store in a threa
 
   it("leaves a closed order's history to the whole check, which the scrub runs in a worker thread", async () => {
     await storeWithHistory();
-    const store = await damaged('journal', [STREAM.order('closed-1'), 1]);
-    try {
+    await inStore(damaged('journal', [STREAM.order('closed-1'), 1]), async (store) => {
       expect(checkLiveState(store).ok).toBe(true);
       const scrub = startScrub({ path: store.path, durability: 'process' });
       const result = await scrub.result;
@@ -112,15 +124,12 @@ describe("the store's checks: what a start reads, and the whole store in a threa
         { db: 'journal', key: ['order:closed-1', 1], problem: 'checksum mismatch (the record was altered)' },
       ]);
       await scrub.stop();
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('finds an orders-view entry that points at the wrong record, or does not decode, and a fill missing from its view', async () => {
     await storeWithHistory();
-    const store = FoxtrotStore.open(dir.path);
-    try {
+    await inStore(FoxtrotStore.open(dir.path), async (store) => {
       const damagedView = Buffer.from(store.dbs.orders.get('closed-1') as Uint8Array);
       damagedView[damagedView.length - 1] = (damagedView[damagedView.length - 1] ?? 0) ^ 0x01;
       store.write(() => {
@@ -144,23 +153,18 @@ describe("the store's checks: what a start reads, and the whole store in a threa
           problem: 'view points at record 1, the stream ends at record 2 (ACCEPTED)',
         },
       ]);
-    } finally {
-      await store.close();
-    }
+    });
   });
 
   it('a check asked to stop ends early, and a scrub stopped before it finishes says so', async () => {
     await storeWithHistory();
-    const store = FoxtrotStore.open(dir.path);
-    try {
+    await inStore(FoxtrotStore.open(dir.path), async (store) => {
       expect(() => checkIntegrity(store, { stopped: () => true })).toThrow(CheckStopped);
       const scrub = startScrub({ path: store.path, durability: 'process' });
       await scrub.stop();
       // The flag is up before the thread has loaded: the check stops at its first record.
       const result = await scrub.result;
       expect(result).toMatchObject({ ok: false, stopped: true });
-    } finally {
-      await store.close();
-    }
+    });
   });
 });
