@@ -30,6 +30,7 @@ export {
   type AskOptions,
   defineActor,
   type FastHandler,
+  type FastHandlerActor,
   type ProtocolEvent,
 } from './runtime/actor-definition.ts';
 export type { ActorRef } from './runtime/actor-ref.ts';

@@ -2,18 +2,7 @@ import { assign, not, setup } from 'xstate';
 import type { InstrumentSpec } from '../../src/domain/instrument.ts';
 import type { OrderType } from '../../src/domain/order-types.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
-import {
-  adopt,
-  applyTick,
-  applyVenueEvent,
-  deny,
-  type Emission,
-  emptyBook,
-  type OrderBookState,
-  requestChange,
-  submit,
-  sweep,
-} from './orders.ts';
+import { type Emission, emptyBook, type OrderBookState } from './orders.ts';
 import type { executionProtocol } from './protocol.ts';
 
 export interface ExecutionInput {
@@ -47,31 +36,32 @@ export interface ExecutionContext extends OrderBookState {
   orderEventSinks: string[];
   notifyStrategies: boolean;
   inFlightCheckMs: number;
-  /** What the last message produced: the `emit` effect sends it, and traces show it in the state. */
+  /** What the last message produced: the actor's emitter sends it, and traces show it in the state. */
   outbox: Emission[];
 }
 
-export type ExecutionEvent = ProtocolEvent<typeof executionProtocol>;
+export type ExecutionEvent =
+  | ProtocolEvent<typeof executionProtocol>
+  /** From the fast handlers: orders now wait for their venues, so the in-flight timer must run. */
+  | { type: 'booked'; meta?: undefined };
 
 function hasAny(records: Record<string, unknown>): boolean {
   for (const _ in records) return true;
   return false;
 }
 
-/** Runs a handler; what it cannot do (an unknown order or instrument) becomes a problem report, not a crash. */
-function handled(clientOrderId: string, run: () => Emission[]): Partial<ExecutionContext> {
-  try {
-    return { outbox: run() };
-  } catch (error) {
-    return { outbox: [{ kind: 'problem', clientOrderId, reason: (error as Error).message }] };
-  }
+/** Whether some order awaits its venue's answer or is emulated here (a GTD one may expire). */
+export function somethingToWatch(book: OrderBookState): boolean {
+  return hasAny(book.inFlight) || hasAny(book.emulated);
 }
 
 /**
  * Execution owns every order's state (by the order status table): it records approved and denied orders, sends
  * approved ones, modifies and cancels to the venue's adapter, emulates order types a venue lacks, asks venues
- * about orders they leave unanswered, and applies what venues report. The machine does no I/O: each message's
- * effects are computed into `outbox` and sent by the `emit` action its definition provides.
+ * about orders they leave unanswered, and applies what venues report. Order flow arrives at order rate, so the
+ * actor's fast handlers apply it to the book (handle.ts) without a transition each; the machine holds the book,
+ * runs the in-flight timer while something needs watching, and answers queries. It does no I/O: replies and the
+ * timer's message are actions its definition provides.
  */
 export const executionMachine = setup({
   types: {
@@ -84,64 +74,14 @@ export const executionMachine = setup({
   },
   guards: {
     timerOff: ({ context }) => context.inFlightCheckMs <= 0,
-    somethingToWatch: ({ context }) => hasAny(context.inFlight) || hasAny(context.emulated),
+    somethingToWatch: ({ context }) => somethingToWatch(context),
   },
   actions: {
-    emit: () => undefined,
     answerOrder: () => undefined,
     answerOpenOrders: () => undefined,
     answerStats: () => undefined,
     /** Sends execution a checkInFlight message, so that the sweep runs at the time the message carries. */
     requestCheck: () => undefined,
-    handle: assign(({ context, event }) => {
-      const now = event.meta.timestamp;
-      switch (event.type) {
-        case 'submitOrder':
-          return handled(event.payload.order.clientOrderId, () => submit(context, event.payload.order, now));
-        case 'orderDenied': {
-          const reason = event.payload.reason ?? 'denied';
-          return handled(event.payload.order.clientOrderId, () =>
-            deny(context, event.payload.order, reason, now),
-          );
-        }
-        case 'modifyOrder': {
-          const { clientOrderId, instrumentId: _instrument, ...change } = event.payload;
-          return handled(clientOrderId, () => requestChange(context, clientOrderId, 'modify', change, now));
-        }
-        case 'cancelOrder':
-          return handled(event.payload.clientOrderId, () =>
-            requestChange(context, event.payload.clientOrderId, 'cancel', {}, now),
-          );
-        case 'venueEvent':
-          return handled(event.payload.clientOrderId, () =>
-            applyVenueEvent(context, event.payload.clientOrderId, event.payload.event, now),
-          );
-        case 'adoptOrder':
-          return handled(event.payload.order.clientOrderId, () => adopt(context, event.payload.order, now));
-        case 'marketPrice':
-          return handled('', () => applyTick(context, event.payload, now));
-        case 'checkInFlight':
-          return handled('', () => sweep(context, now));
-        case 'modifyDenied': {
-          const order = context.orders[event.payload.clientOrderId];
-          const reason = event.payload.reason ?? 'denied';
-          if (order === undefined) {
-            return {
-              outbox: [
-                {
-                  kind: 'problem',
-                  clientOrderId: event.payload.clientOrderId,
-                  reason: 'modify denied for an unknown order',
-                },
-              ],
-            };
-          }
-          return { outbox: [{ kind: 'orderEvent', order, event: { type: 'ModifyRejected', reason } }] };
-        }
-        default:
-          return { outbox: [] };
-      }
-    }),
   },
 }).createMachine({
   id: 'execution',
@@ -177,19 +117,10 @@ export const executionMachine = setup({
       after: { inFlightCheck: { target: 'watching', reenter: true, actions: 'requestCheck' } },
     },
     // The timer's setting is fixed at start (watching sent a timer that is off to unwatched): only orders wake it.
-    resting: { always: { guard: 'somethingToWatch', target: 'watching' } },
+    resting: { on: { booked: 'watching' } },
     unwatched: {},
   },
   on: {
-    submitOrder: { actions: ['handle', 'emit'] },
-    orderDenied: { actions: ['handle', 'emit'] },
-    modifyOrder: { actions: ['handle', 'emit'] },
-    modifyDenied: { actions: ['handle', 'emit'] },
-    cancelOrder: { actions: ['handle', 'emit'] },
-    venueEvent: { actions: ['handle', 'emit'] },
-    adoptOrder: { actions: ['handle', 'emit'] },
-    marketPrice: { actions: ['handle', 'emit'] },
-    checkInFlight: { actions: ['handle', 'emit'] },
     instrument: {
       actions: assign({
         instruments: ({ context, event }) => ({

@@ -51,7 +51,28 @@ function applied(run: () => BookResult): Partial<PortfolioContext> {
   }
 }
 
-/** Positions and cash accounts from fills and order events; the machine computes, its effects tell risk and sinks. */
+/**
+ * What a message does to the book: the fields it replaces, with what to tell others as `outbox` (or the problem
+ * that kept it from applying, with nothing changed). The reservations are changed in place.
+ */
+export function applyToBook(context: PortfolioContext, event: PortfolioEvent): Partial<PortfolioContext> {
+  switch (event.type) {
+    case 'deposit':
+      return applied(() => deposit(context, event.payload.currency, event.payload.amount));
+    case 'fill':
+      return applied(() => onFill(context, event.payload.order, event.payload.fill));
+    case 'orderEvent':
+      return applied(() => onOrderEvent(context, event.payload.order, event.payload.event.type));
+    default:
+      return { outbox: [] };
+  }
+}
+
+/**
+ * Positions and cash accounts from fills and order events; the machine computes, its effects tell risk and sinks.
+ * Fills and order events come at order rate: the actor's fast handlers apply them (applyToBook) without a
+ * transition each, and the machine's transitions take deposits and instruments.
+ */
 export const portfolioMachine = setup({
   types: {
     context: {} as PortfolioContext,
@@ -61,18 +82,7 @@ export const portfolioMachine = setup({
   actions: {
     emit: () => undefined,
     answerSnapshot: () => undefined,
-    handle: assign(({ context, event }) => {
-      switch (event.type) {
-        case 'deposit':
-          return applied(() => deposit(context, event.payload.currency, event.payload.amount));
-        case 'fill':
-          return applied(() => onFill(context, event.payload.order, event.payload.fill));
-        case 'orderEvent':
-          return applied(() => onOrderEvent(context, event.payload.order, event.payload.event.type));
-        default:
-          return { outbox: [] };
-      }
-    }),
+    handle: assign(({ context, event }) => applyToBook(context, event)),
   },
 }).createMachine({
   id: 'portfolio',
@@ -102,8 +112,6 @@ export const portfolioMachine = setup({
   entry: 'emit',
   on: {
     deposit: { actions: ['handle', 'emit'] },
-    fill: { actions: ['handle', 'emit'] },
-    orderEvent: { actions: ['handle', 'emit'] },
     instrument: {
       actions: assign({
         instruments: ({ context, event }) => ({

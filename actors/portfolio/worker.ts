@@ -1,10 +1,24 @@
 import { freeOf } from '../../src/domain/account.ts';
 import { unrealizedPnl } from '../../src/domain/position.ts';
-import { defineActor } from '../../src/index.ts';
-import { STREAM } from '../../src/persistence/layout.ts';
-import { type PortfolioContext, type PortfolioEvent, portfolioMachine } from './machine.ts';
+import { defineActor, type FastHandler } from '../../src/index.ts';
+import { emitterOf } from './emit.ts';
+import { applyToBook, type PortfolioEvent, portfolioMachine } from './machine.ts';
 import { marksOf } from './marks.ts';
 import { portfolioProtocol } from './protocol.ts';
+
+/** A fill or an order event, applied to the book in place (these come at order rate: no transition each). */
+const bookFlow: FastHandler<typeof portfolioMachine> = (message, actor, io) => {
+  const context = actor.snapshot.context;
+  const event = message as PortfolioEvent;
+  const changes = applyToBook(context, event) as Record<string, unknown>;
+  const fields = context as unknown as Record<string, unknown>;
+  const replaced: string[] = [];
+  for (const field in changes) if (fields[field] !== changes[field]) replaced.push(field);
+  Object.assign(context, changes);
+  // The reservations change in place: an order event may change nothing else.
+  actor.changed('reservations', ...replaced);
+  emitterOf(io)(context, event);
+};
 
 /** The portfolio as an actor; a worker hosting it loads this module. */
 export const portfolioActor = defineActor({
@@ -14,105 +28,39 @@ export const portfolioActor = defineActor({
   protocol: portfolioProtocol,
   machine: portfolioMachine,
   handlers: {
+    fill: bookFlow,
+    orderEvent: bookFlow,
     mark: (message, _actor, io) => {
       const { instrumentId, price } = message.payload as { instrumentId: string; price: string };
       marksOf(io.self).set(instrumentId, price);
     },
   },
-  effects: (io) => {
-    // Risk only keeps the latest position and free balance: a burst of orders, each locking funds, tells it the
-    // last value once per turn instead of once per order (the order path's throughput depends on it).
-    const latest = new Map<
-      string,
-      { type: 'position' | 'balance'; payload: unknown; correlationId?: string }
-    >();
-    let riskId = 'risk';
-    const flush = () => {
-      for (const { type, payload, correlationId } of latest.values()) {
-        io.tell(riskId, type, payload, correlationId === undefined ? {} : { correlationId });
-      }
-      latest.clear();
-    };
-    /**
-     * A fill the portfolio cannot book (an instrument it does not know, a position of another instrument) leaves
-     * its positions and balances short of what the venue did: risk's checks would read them wrong, so trading
-     * halts until a person looks. Other messages it cannot apply change nothing and are only logged.
-     */
-    const haltOnUnbookedFill = (context: PortfolioContext, event: PortfolioEvent) => {
-      if (event.type !== 'fill') {
-        io.log.warn({ problem: context.problem }, 'portfolio could not apply a message');
-        return;
-      }
-      const { order, fill } = event.payload;
-      io.log.error(
-        { problem: context.problem, clientOrderId: order.clientOrderId, tradeId: fill.tradeId },
-        'portfolio could not book a fill: trading halted',
-      );
-      io.tell(context.riskId, 'setTradingState', {
-        state: 'HALTED',
-        reason: `the portfolio could not book fill ${fill.tradeId} of ${order.clientOrderId}: ${context.problem}`,
-      });
-    };
-    return {
-      actions: {
-        emit: ({ context, event }) => {
-          const options = event.meta === undefined ? {} : { correlationId: event.meta.correlationId };
-          if (context.problem !== undefined) haltOnUnbookedFill(context, event);
-          if (context.outbox.length > 0 && latest.size === 0) queueMicrotask(flush);
-          riskId = context.riskId;
-          for (const update of context.outbox) {
-            if (update.kind === 'position') {
-              io.journal(
-                STREAM.position(update.positionId),
-                'PositionChanged',
-                context.positions[update.positionId],
-              );
-              latest.set(`position ${update.instrumentId}`, {
-                type: 'position',
-                payload: { instrumentId: update.instrumentId, quantity: update.quantity },
-                ...options,
-              });
-            } else {
-              io.journal(STREAM.account(update.currency), 'BalanceChanged', {
-                currency: update.currency,
-                ...context.balances[update.currency],
-              });
-              latest.set(`balance ${update.currency}`, {
-                type: 'balance',
-                payload: { currency: update.currency, free: update.free },
-                ...options,
-              });
-            }
-            for (const sink of context.eventSinks) io.tell(sink, 'portfolioEvent', update, options);
-            if (update.kind === 'position')
-              for (const sink of context.positionSinks ?? [])
-                io.tell(sink, 'portfolioEvent', update, options);
-          }
-        },
-        answerSnapshot: ({ context, event }) => {
-          const marks = marksOf(io.self);
-          io.reply(event.meta, {
-            positions: Object.entries(context.positions).map(([positionId, position]) => {
-              const mark = marks.get(position.instrumentId);
-              return {
-                positionId,
-                instrumentId: position.instrumentId,
-                quantity: position.quantity,
-                averageOpenPrice: position.averageOpenPrice,
-                realizedPnl: position.realizedPnl,
-                commissions: position.commissions,
-                ...(mark === undefined ? {} : { unrealizedPnl: unrealizedPnl(position, mark).toString() }),
-              };
-            }),
-            balances: Object.fromEntries(
-              Object.entries(context.balances).map(([currency, balance]) => [
-                currency,
-                { ...balance, free: freeOf(balance).toString() },
-              ]),
-            ),
-          });
-        },
+  effects: (io) => ({
+    actions: {
+      emit: ({ context, event }) => emitterOf(io)(context, event),
+      answerSnapshot: ({ context, event }) => {
+        const marks = marksOf(io.self);
+        io.reply(event.meta, {
+          positions: Object.entries(context.positions).map(([positionId, position]) => {
+            const mark = marks.get(position.instrumentId);
+            return {
+              positionId,
+              instrumentId: position.instrumentId,
+              quantity: position.quantity,
+              averageOpenPrice: position.averageOpenPrice,
+              realizedPnl: position.realizedPnl,
+              commissions: position.commissions,
+              ...(mark === undefined ? {} : { unrealizedPnl: unrealizedPnl(position, mark).toString() }),
+            };
+          }),
+          balances: Object.fromEntries(
+            Object.entries(context.balances).map(([currency, balance]) => [
+              currency,
+              { ...balance, free: freeOf(balance).toString() },
+            ]),
+          ),
+        });
       },
-    };
-  },
+    },
+  }),
 });

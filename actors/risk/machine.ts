@@ -5,7 +5,6 @@ import type { OrderRequest } from '../../src/domain/order.ts';
 import { rememberRecent } from '../../src/domain/recent-ids.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
 import { checkModify, checkSubmit, type RiskView, type TradingState } from './checks.ts';
-import { lastPricesOf } from './last-prices.ts';
 import { type RiskLimitsInput, type riskProtocol, STORE_CHECK, waitLabel } from './protocol.ts';
 import type { Denial } from './reasons.ts';
 import { emptyWindow, Throttle, type ThrottleWindow } from './throttle.ts';
@@ -29,7 +28,7 @@ export interface RiskContext {
   modifyWindow: ThrottleWindow;
   executionId: string;
   eventSinks: string[];
-  /** The last screening's outcome: the `route` action carries it out, and traces show it in the state. */
+  /** The last screening's outcome: the actor's route carries it out, and traces show it in the state. */
   lastDecision?: RiskDecision;
   /** The node start this state belongs to (see RiskInput.bootId). */
   bootId: string | undefined;
@@ -234,19 +233,83 @@ export function screenModify(
   return undefined;
 }
 
-/** The submit and modify transitions of one trading state: every order is screened in the state it meets. */
-function screening(state: TradingState) {
-  return {
-    submit: { actions: [{ type: 'screenSubmit', params: { state } }, 'route'] },
-    modify: { actions: [{ type: 'screenModify', params: { state } }, 'route'] },
-  } as const;
+/**
+ * Screens a submit in the trading state the engine is in and records it, in place (order flow must not copy the
+ * open orders or the known ids per order): the id as seen, the order as open when it passes, the decision as
+ * `lastDecision` for the route to carry out.
+ */
+export function decideSubmit(
+  context: RiskContext,
+  tradingState: TradingState,
+  order: OrderRequest,
+  now: number,
+  lastPrices: ReadonlyMap<string, Decimal>,
+): RiskDecision {
+  const denial =
+    unreconciled(context.reconciling) ?? screenSubmit(context, tradingState, order, now, lastPrices);
+  const { knownOrderIds } = context;
+  knownOrderIds[order.clientOrderId] = true;
+  rememberRecent(context.knownOrderQueue, order.clientOrderId, KNOWN_IDS_KEPT, (id) => {
+    delete knownOrderIds[id];
+  });
+  const decision: RiskDecision = {
+    kind: 'submit',
+    clientOrderId: order.clientOrderId,
+    approved: !denial,
+    order,
+  };
+  if (denial) {
+    context.lastDecision = { ...decision, ...denial };
+  } else {
+    context.openOrders[order.clientOrderId] = order;
+    context.openOrderCount += 1;
+    context.lastDecision = decision;
+  }
+  return context.lastDecision;
 }
 
-/**
- * The risk engine's modes are its states: ACTIVE, REDUCING (only orders that reduce a position pass) and HALTED
- * (no submits or modifies; cancels always pass). Every order is screened in the state it arrives in. The machine
- * does no I/O: routing, replies and published events are actions its definition provides.
- */
+/** Screens a modify in the trading state the engine is in, and records the decision as `lastDecision`. */
+export function decideModify(
+  context: RiskContext,
+  tradingState: TradingState,
+  modify: ModifyRequest,
+  now: number,
+  lastPrices: ReadonlyMap<string, Decimal>,
+): RiskDecision {
+  const denial =
+    unreconciled(context.reconciling) ?? screenModify(context, tradingState, modify, now, lastPrices);
+  const decision: RiskDecision = {
+    kind: 'modify',
+    clientOrderId: modify.clientOrderId,
+    approved: !denial,
+    modify,
+  };
+  context.lastDecision = denial ? { ...decision, ...denial } : decision;
+  return context.lastDecision;
+}
+
+/** An approved order's fields changed at its venue: the open order as it now stands, for later modifies. */
+export function noteOrderUpdated(
+  context: RiskContext,
+  update: Extract<RiskEvent, { type: 'orderUpdated' }>['payload'],
+): boolean {
+  const order = context.openOrders[update.clientOrderId];
+  if (order === undefined) return false;
+  context.openOrders[order.clientOrderId] = modifiedOrder(order, {
+    ...update,
+    instrumentId: order.instrumentId,
+  });
+  return true;
+}
+
+/** An order that can no longer fill: no longer counted as open. */
+export function noteOrderClosed(context: RiskContext, clientOrderId: string): boolean {
+  if (context.openOrders[clientOrderId] === undefined) return false;
+  delete context.openOrders[clientOrderId];
+  context.openOrderCount -= 1;
+  return true;
+}
+
 /** The entry action of each trading state: its change published, with the reason when one was given. */
 const announce = (state: TradingState) =>
   ({
@@ -257,6 +320,13 @@ const announce = (state: TradingState) =>
     }),
   }) as const;
 
+/**
+ * The risk engine's modes are its states: ACTIVE, REDUCING (only orders that reduce a position pass) and HALTED
+ * (no submits or modifies; cancels always pass). Orders come at order rate, so the actor's fast handlers screen
+ * them (decideSubmit, decideModify) in the state they meet, without a transition each; the machine holds what they
+ * read, and its transitions change modes, limits, positions and balances. It does no I/O: replies and published
+ * events are actions its definition provides.
+ */
 export const riskMachine = setup({
   types: {
     context: {} as RiskContext,
@@ -264,9 +334,6 @@ export const riskMachine = setup({
     input: {} as RiskInput | undefined,
   },
   actions: {
-    /** Carries out `lastDecision`: to execution, to the asker, to the event sinks. */
-    route: () => undefined,
-    forwardCancel: (_, _params: { clientOrderId: string }) => undefined,
     publish: (_, _params: { event: string; detail: Record<string, unknown> }) => undefined,
     answerStatus: (_, _params: { meta: RiskEvent['meta'] }) => undefined,
     noteResume: assign(({ event, self }) => {
@@ -281,52 +348,6 @@ export const riskMachine = setup({
       // Returning to the state before a stop's HALTED: the stop's reason is over too.
       const over = context.resumeAs === undefined ? {} : { stateReason: undefined };
       return { bootId: input?.bootId, reconciling: awaiting(input), resumeAs: undefined, ...over };
-    }),
-    screenSubmit: assign(({ context, event, self }, params: { state: TradingState }) => {
-      if (event.type !== 'submit') return {};
-      const { order } = event.payload;
-      const now = event.meta.timestamp;
-      const denial =
-        unreconciled(context.reconciling) ??
-        screenSubmit(context, params.state, order, now, lastPricesOf(self.id));
-      // Order flow must not copy these per order: they are updated in place, and the new context object that
-      // assign makes is what marks the state as changed.
-      const { knownOrderIds, knownOrderQueue, openOrders } = context;
-      knownOrderIds[order.clientOrderId] = true;
-      rememberRecent(knownOrderQueue, order.clientOrderId, KNOWN_IDS_KEPT, (id) => {
-        delete knownOrderIds[id];
-      });
-      const decision: RiskDecision = {
-        kind: 'submit',
-        clientOrderId: order.clientOrderId,
-        approved: !denial,
-        order,
-      };
-      if (denial) return { knownOrderIds, knownOrderQueue, lastDecision: { ...decision, ...denial } };
-      openOrders[order.clientOrderId] = order;
-      return {
-        submitWindow: context.submitWindow,
-        knownOrderIds,
-        knownOrderQueue,
-        openOrders,
-        openOrderCount: context.openOrderCount + 1,
-        lastDecision: decision,
-      };
-    }),
-    screenModify: assign(({ context, event, self }, params: { state: TradingState }) => {
-      if (event.type !== 'modify') return {};
-      const denial =
-        unreconciled(context.reconciling) ??
-        screenModify(context, params.state, event.payload, event.meta.timestamp, lastPricesOf(self.id));
-      const decision: RiskDecision = {
-        kind: 'modify',
-        clientOrderId: event.payload.clientOrderId,
-        approved: !denial,
-        modify: event.payload,
-      };
-      return denial
-        ? { lastDecision: { ...decision, ...denial } }
-        : { modifyWindow: context.modifyWindow, lastDecision: decision };
     }),
   },
   guards: {
@@ -397,30 +418,6 @@ export const riskMachine = setup({
         }),
       }),
     },
-    orderUpdated: {
-      actions: assign(({ context, event }) => {
-        const order = context.openOrders[event.payload.clientOrderId];
-        if (order === undefined) return {};
-        context.openOrders[order.clientOrderId] = modifiedOrder(order, {
-          ...event.payload,
-          instrumentId: order.instrumentId,
-        });
-        return { openOrders: context.openOrders };
-      }),
-    },
-    orderClosed: {
-      actions: assign(({ context, event }) => {
-        if (context.openOrders[event.payload.clientOrderId] === undefined) return {};
-        delete context.openOrders[event.payload.clientOrderId];
-        return { openOrders: context.openOrders, openOrderCount: context.openOrderCount - 1 };
-      }),
-    },
-    cancel: {
-      actions: {
-        type: 'forwardCancel',
-        params: ({ event }) => ({ clientOrderId: event.payload.clientOrderId }),
-      },
-    },
     status: { actions: { type: 'answerStatus', params: ({ event }) => ({ meta: event.meta }) } },
     restored: [
       ...(['ACTIVE', 'REDUCING', 'HALTED'] as const).map((state) => ({
@@ -472,7 +469,6 @@ export const riskMachine = setup({
     ACTIVE: {
       entry: announce('ACTIVE'),
       on: {
-        ...screening('ACTIVE'),
         dailyPnl: {
           guard: 'lossLimitBreached',
           target: 'REDUCING',
@@ -489,13 +485,7 @@ export const riskMachine = setup({
         },
       },
     },
-    REDUCING: {
-      entry: announce('REDUCING'),
-      on: screening('REDUCING'),
-    },
-    HALTED: {
-      entry: announce('HALTED'),
-      on: screening('HALTED'),
-    },
+    REDUCING: { entry: announce('REDUCING') },
+    HALTED: { entry: announce('HALTED') },
   },
 });

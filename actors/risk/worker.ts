@@ -1,13 +1,27 @@
 import { Decimal } from '../../src/domain/decimal.ts';
+import type { OrderRequest } from '../../src/domain/order.ts';
 import { defineActor } from '../../src/index.ts';
 import { STREAM } from '../../src/persistence/layout.ts';
+import type { TradingState } from './checks.ts';
 import { lastPricesOf } from './last-prices.ts';
-import { type RiskInput, riskMachine } from './machine.ts';
+import {
+  decideModify,
+  decideSubmit,
+  noteOrderClosed,
+  noteOrderUpdated,
+  type RiskEvent,
+  type RiskInput,
+  riskMachine,
+} from './machine.ts';
 import { riskProtocol } from './protocol.ts';
+import { routeOf } from './route.ts';
+
+type Payload<T extends RiskEvent['type']> = Extract<RiskEvent, { type: T; payload: unknown }>['payload'];
 
 /**
- * The risk engine as an actor: its machine, the effects it is given, and a fast handler for prices (tick rate,
- * no transition). A worker hosting the risk engine loads this module.
+ * The risk engine as an actor: its machine, the effects it is given, and fast handlers for what comes at order
+ * and tick rate (orders screened in the trading state they meet, open orders' changes, prices), each without a
+ * transition. A worker hosting the risk engine loads this module.
  */
 export const riskActor = defineActor({
   kind: 'risk',
@@ -16,6 +30,37 @@ export const riskActor = defineActor({
   protocol: riskProtocol,
   machine: riskMachine,
   handlers: {
+    submit: (message, actor, io) => {
+      const { context, value } = actor.snapshot;
+      const { order } = message.payload as { order: OrderRequest };
+      const now = message.meta.timestamp;
+      const decision = decideSubmit(context, value as TradingState, order, now, lastPricesOf(io.self));
+      actor.changed('lastDecision', 'openOrders', 'knownOrderIds');
+      routeOf(io)(context, decision, message.meta);
+    },
+    modify: (message, actor, io) => {
+      const { context, value } = actor.snapshot;
+      const modify = message.payload as Payload<'modify'>;
+      const now = message.meta.timestamp;
+      const decision = decideModify(context, value as TradingState, modify, now, lastPricesOf(io.self));
+      actor.changed('lastDecision', 'modifyWindow');
+      routeOf(io)(context, decision, message.meta);
+    },
+    // Cancels always pass, in every trading state: straight on to execution.
+    cancel: (message, actor, io) => {
+      const { clientOrderId } = message.payload as Payload<'cancel'>;
+      const options = { correlationId: message.meta.correlationId };
+      io.tell(actor.snapshot.context.executionId, 'cancelOrder', { clientOrderId }, options);
+    },
+    orderUpdated: (message, actor) => {
+      if (noteOrderUpdated(actor.snapshot.context, message.payload as Payload<'orderUpdated'>))
+        actor.changed('openOrders');
+    },
+    orderClosed: (message, actor) => {
+      const { clientOrderId } = message.payload as Payload<'orderClosed'>;
+      if (noteOrderClosed(actor.snapshot.context, clientOrderId))
+        actor.changed('openOrders', 'openOrderCount');
+    },
     price: (message, _actor, io) => {
       const { instrumentId, price } = message.payload as { instrumentId: string; price: string };
       lastPricesOf(io.self).set(instrumentId, Decimal.parse(price));
@@ -23,45 +68,8 @@ export const riskActor = defineActor({
   },
   restored: (input) => ({ type: 'restored' as const, input: input as RiskInput | undefined }),
   effects: (io) => {
-    const denials = io.meter.createCounter('foxtrot.risk.denials', {
-      description: 'Orders and modifications the risk engine denied, by reason',
-    });
     return {
       actions: {
-        route: ({ context, event }) => {
-          const decision = context.lastDecision;
-          if (decision === undefined || event.meta === undefined) return;
-          if (!decision.approved)
-            denials.add(1, { reason: decision.reason ?? 'unknown', request: decision.kind });
-          const options = { correlationId: event.meta.correlationId };
-          const target = context.executionId;
-          if (decision.kind === 'submit' && decision.approved) {
-            io.tell(target, 'submitOrder', { order: decision.order }, options);
-          } else if (decision.kind === 'submit') {
-            const denied = { order: decision.order, reason: decision.reason, message: decision.message };
-            io.tell(target, 'orderDenied', denied, options);
-            for (const sink of context.eventSinks)
-              io.tell(sink, 'riskEvent', { event: 'OrderDenied', detail: denied }, options);
-          } else if (decision.approved) {
-            io.tell(target, 'modifyOrder', decision.modify, options);
-          } else {
-            const denied = { ...decision.modify, reason: decision.reason, message: decision.message };
-            io.tell(target, 'modifyDenied', denied, options);
-          }
-          const reply = { clientOrderId: decision.clientOrderId, approved: decision.approved };
-          io.reply(
-            event.meta,
-            decision.approved ? reply : { ...reply, reason: decision.reason, message: decision.message },
-          );
-        },
-        forwardCancel: ({ context, event }, { clientOrderId }) => {
-          io.tell(
-            context.executionId,
-            'cancelOrder',
-            { clientOrderId },
-            event.meta === undefined ? {} : { correlationId: event.meta.correlationId },
-          );
-        },
         publish: ({ context }, { event, detail }) => {
           io.journal(event === 'TradingStateChanged' ? STREAM.tradingState : STREAM.risk, event, detail);
           for (const sink of context.eventSinks) io.tell(sink, 'riskEvent', { event, detail });

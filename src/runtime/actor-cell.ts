@@ -7,7 +7,7 @@ import {
   type Snapshot,
 } from 'xstate';
 import type { ActorTelemetry } from '../telemetry/actor-telemetry.ts';
-import type { ActorDefinition, ActorIO, FastHandler } from './actor-definition.ts';
+import type { ActorDefinition, ActorIO, FastHandlerActor } from './actor-definition.ts';
 import type { Envelope, MessageMeta } from './envelope.ts';
 import { type InspectionRecord, serializeInspection } from './inspection.ts';
 import type { ActorClock } from './simulated-clock.ts';
@@ -78,7 +78,11 @@ export class ActorCell {
   private readonly io: ActorIO;
   private failure: unknown;
   /** What a fast handler sees of the actor; made once, as a handler runs for every high-rate message. */
-  private readonly handlerView: Parameters<FastHandler<AnyStateMachine>>[1];
+  private readonly handlerView: FastHandlerActor<AnyStateMachine>;
+  /** Set when a fast handler changed the context in place: identity checks cannot see that. */
+  private changedInPlace = false;
+  /** The fields a fast handler said it changed in the message being handled, for its span. */
+  private fieldsChanged: string[] = [];
   private failed = false;
   private lastPersisted: unknown;
   private lastTimers = '';
@@ -122,6 +126,10 @@ export class ActorCell {
         return actor.getSnapshot();
       },
       send: (event) => actor.send(event),
+      changed: (...fields) => {
+        this.changedInPlace = true;
+        for (const field of fields) this.fieldsChanged.push(field);
+      },
     };
     this.actor.start();
     if (this.failed) throw this.failure;
@@ -181,8 +189,10 @@ export class ActorCell {
         handling,
         this.actor.getSnapshot() as AnyMachineSnapshot,
         this.failed ? this.failure : undefined,
+        this.fieldsChanged,
       );
     }
+    if (this.fieldsChanged.length > 0) this.fieldsChanged = [];
     if (this.failed) return { ok: false, failed: this.failure };
     this.counters.processed += 1;
     return { ok: true };
@@ -201,6 +211,10 @@ export class ActorCell {
     const timersChanged = timers !== this.lastTimers;
     this.lastPersisted = current;
     this.lastTimers = timers;
+    if (this.changedInPlace) {
+      this.changedInPlace = false;
+      return true;
+    }
     // XState makes a new snapshot for every transition, even one that only runs actions (a reply, a send);
     // `assign` makes a new context, so an unchanged context, value and status means nothing worth saving.
     return !(

@@ -185,7 +185,8 @@ export class ActorTelemetry {
     return { span, type: message.type, startedAt, previous: swapActiveSpan(span.spanContext()), before };
   }
 
-  end(handling: Handling, state: StateView, error?: unknown): void {
+  /** `changedInPlace`: context fields the handler changed without replacing them (see FastHandlerActor.changed). */
+  end(handling: Handling, state: StateView, error?: unknown, changedInPlace: readonly string[] = []): void {
     const elapsed = performance.now() - handling.startedAt;
     this.count(handling.type, error === undefined ? 'ok' : 'failed');
     this.metricsOf(handling.type).handlingMs.record(elapsed);
@@ -194,7 +195,9 @@ export class ActorTelemetry {
     if (span === undefined) return;
     if (handling.before !== undefined) {
       span.setAttribute('foxtrot.actor.state.after', stateValue(state.value));
-      span.setAttribute('foxtrot.actor.context.changed', changedKeys(handling.before.context, state.context));
+      const changed = changedKeys(handling.before.context, state.context);
+      for (const field of changedInPlace) if (!changed.includes(field)) changed.push(field);
+      span.setAttribute('foxtrot.actor.context.changed', changed);
       this.turnSpans.push(span.spanContext());
     }
     if (error !== undefined) {

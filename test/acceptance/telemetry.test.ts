@@ -68,7 +68,10 @@ describe('foxtrot run with tracing and metrics', () => {
         for (const fill of receiver.spans.filter((s) => s.attributes['foxtrot.message.type'] === 'fill')) {
           const spans = receiver.trace(fill.traceId);
           const root = spans.find((span) => span.parentSpanId === '');
-          if (root?.kind === 'PRODUCER' && root.attributes['foxtrot.message.type'] === 'submit') return spans;
+          if (root?.kind !== 'PRODUCER' || root.attributes['foxtrot.message.type'] !== 'submit') continue;
+          // Each thread exports on its own schedule: wait for the parents of the spans already here.
+          const ids = new Set(spans.map((span) => span.spanId));
+          if (spans.every((span) => span.parentSpanId === '' || ids.has(span.parentSpanId))) return spans;
         }
         return undefined;
       },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ActorCell } from '../../src/runtime/actor-cell.ts';
 import type { ActorIO } from '../../src/runtime/actor-definition.ts';
+import { defineActor } from '../../src/runtime/actor-definition.ts';
 import { createEnvelope } from '../../src/runtime/envelope.ts';
 import { silentIO } from '../../src/runtime/silent-io.ts';
 import { counterActor } from '../fixtures/counter.ts';
@@ -87,6 +88,39 @@ describe('actor cell (the same machine inline, as in a worker)', () => {
     expect(cell.takeChangedState()).toBeUndefined();
     cell.deliver(message('arm', { ms: 10_000 }));
     expect(cell.takeChangedState()?.timers).toHaveLength(1);
+    cell.stop();
+  });
+
+  it('saves what a fast handler changed in place only when it says so, and names the fields on its span', () => {
+    const inPlace = defineActor({
+      ...counterActor,
+      handlers: {
+        // Counts in place and says so; `get` reads only.
+        inc: (message, actor) => {
+          actor.snapshot.context.count += (message.payload as { by: number }).by;
+          actor.changed('count');
+        },
+        get: (message, actor, io) => io.reply(message.meta, { count: actor.snapshot.context.count }),
+      },
+    });
+    const replies: unknown[] = [];
+    const ended: string[][] = [];
+    const telemetry = {
+      begin: () => ({}),
+      end: (_handling: unknown, _state: unknown, _error: unknown, fields: readonly string[]) =>
+        ended.push([...fields]),
+      rejected: () => undefined,
+    };
+    const cell = new ActorCell(inPlace, { id: 'c', io: testIO(replies), telemetry: telemetry as never });
+    cell.takeChangedState();
+    cell.deliver(message('get', {}));
+    expect(cell.takeChanged()).toBe(false);
+    cell.deliver(message('inc', { by: 2 }));
+    expect(cell.takeChanged()).toBe(true);
+    expect(cell.takeChanged()).toBe(false);
+    cell.deliver(message('get', {}));
+    expect(replies).toEqual([{ count: 0 }, { count: 2 }]);
+    expect(ended).toEqual([[], ['count'], []]);
     cell.stop();
   });
 });

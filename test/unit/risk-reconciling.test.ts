@@ -1,26 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
-import { type RiskEvent, type RiskInput, riskMachine } from '../../actors/risk/machine.ts';
+import type { RiskDecision, RiskInput } from '../../actors/risk/machine.ts';
+import { riskActor } from '../../actors/risk/worker.ts';
+import { ActorCell, type PersistedActorState } from '../../src/runtime/actor-cell.ts';
+import { createEnvelope } from '../../src/runtime/envelope.ts';
+import { silentIO } from '../../src/runtime/silent-io.ts';
 import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 
 let n = 0;
-const meta = () => ({ id: `m${++n}`, from: 'test', timestamp: 1_000 + n, correlationId: `c${n}` });
-const send = (actor: ReturnType<typeof start>, type: string, payload: unknown) =>
-  actor.send({ type, payload, meta: meta() } as RiskEvent);
-
-function start(input: RiskInput, snapshot?: unknown) {
-  const actor = createActor(riskMachine, {
-    input: { instruments: [btcSpec], ...input },
-    ...(snapshot === undefined ? {} : { snapshot: snapshot as never }),
+const send = (risk: ActorCell, type: string, payload: unknown) => {
+  n += 1;
+  const envelope = createEnvelope('test', 'risk', type, payload, {
+    timestamp: 1_000 + n,
+    correlationId: `c${n}`,
   });
-  actor.start();
-  send(actor, 'balance', { currency: 'USDT', free: '1000000' });
-  return actor;
+  expect(risk.deliver(envelope)).toEqual({ ok: true });
+};
+
+/** The risk engine in a cell of this thread, as a worker hosts it; `saved` restores it (a restart). */
+function start(input: RiskInput, saved?: PersistedActorState) {
+  const risk = new ActorCell(riskActor, {
+    id: 'risk',
+    io: silentIO('risk'),
+    input: { instruments: [btcSpec], ...input },
+    // A restored actor changes its context in place, as a worker's decoded copy: give each its own.
+    ...(saved === undefined ? {} : { restored: structuredClone(saved) }),
+  });
+  send(risk, 'balance', { currency: 'USDT', free: '1000000' });
+  return risk;
 }
 
-const submit = (actor: ReturnType<typeof start>, id: string) => {
-  send(actor, 'submit', { order: btcOrder(id) });
-  return actor.getSnapshot().context.lastDecision;
+const view = (risk: ActorCell) =>
+  risk.view() as { value: unknown; context: { lastDecision?: RiskDecision; stateReason?: string } };
+
+const submit = (risk: ActorCell, id: string) => {
+  send(risk, 'submit', { order: btcOrder(id) });
+  return view(risk).context.lastDecision;
 };
 
 describe('risk at a node start: no order passes until the venues are reconciled', () => {
@@ -51,24 +65,20 @@ describe('risk at a node start: no order passes until the venues are reconciled'
     send(risk, 'storeChecked', {});
     expect(submit(risk, 'b')).toMatchObject({ approved: true });
     // A new start checks the store again; an actor's own restart keeps what this start found.
-    const saved = risk.getPersistedSnapshot();
+    const saved = risk.persistedState();
     const sameBoot = start({ venues: ['SIM'], storeCheck: true, bootId: 'boot-1' }, saved);
-    sameBoot.send({ type: 'restored', input: { venues: ['SIM'], storeCheck: true, bootId: 'boot-1' } });
     expect(submit(sameBoot, 'c')).toMatchObject({ approved: true });
     const nextBoot = start({ venues: [], storeCheck: true, bootId: 'boot-2' }, saved);
-    nextBoot.send({ type: 'restored', input: { venues: [], storeCheck: true, bootId: 'boot-2' } });
     expect(submit(nextBoot, 'd')?.message).toContain('the store is being checked');
   });
 
   it('waits again when restored by a new start of the node, not when only the actor restarted', () => {
     const risk = start({ venues: ['SIM'], bootId: 'boot-1' });
     send(risk, 'venueReconciled', { venue: 'SIM' });
-    const saved = risk.getPersistedSnapshot();
+    const saved = risk.persistedState();
     const sameBoot = start({ venues: ['SIM'], bootId: 'boot-1' }, saved);
-    sameBoot.send({ type: 'restored', input: { venues: ['SIM'], bootId: 'boot-1' } });
     expect(submit(sameBoot, 'e')).toMatchObject({ approved: true });
     const nextBoot = start({ venues: ['SIM'], bootId: 'boot-2' }, saved);
-    nextBoot.send({ type: 'restored', input: { venues: ['SIM'], bootId: 'boot-2' } });
     expect(submit(nextBoot, 'f')).toMatchObject({ approved: false, reason: 'TRADING_HALTED' });
   });
 
@@ -76,17 +86,15 @@ describe('risk at a node start: no order passes until the venues are reconciled'
     const risk = start({ venues: [], bootId: 'boot-1' });
     send(risk, 'setTradingState', { state: 'REDUCING', reason: 'by hand' });
     send(risk, 'setTradingState', { state: 'HALTED', reason: 'node stopping', untilRestart: true });
-    expect(risk.getSnapshot().value).toBe('HALTED');
+    expect(view(risk).value).toBe('HALTED');
     expect(submit(risk, 'x')?.message).toBe('trading is halted (node stopping): no submits or modifies');
-    const restarted = start({ venues: [], bootId: 'boot-2' }, risk.getPersistedSnapshot());
-    restarted.send({ type: 'restored', input: { venues: [], bootId: 'boot-2' } });
-    expect(restarted.getSnapshot().value).toBe('REDUCING');
-    expect(restarted.getSnapshot().context.stateReason).toBeUndefined();
+    const restarted = start({ venues: [], bootId: 'boot-2' }, risk.persistedState());
+    expect(view(restarted).value).toBe('REDUCING');
+    expect(view(restarted).context.stateReason).toBeUndefined();
 
     send(restarted, 'setTradingState', { state: 'HALTED', reason: 'by hand' });
-    const again = start({ venues: [], bootId: 'boot-3' }, restarted.getPersistedSnapshot());
-    again.send({ type: 'restored', input: { venues: [], bootId: 'boot-3' } });
-    expect(again.getSnapshot().value).toBe('HALTED');
+    const again = start({ venues: [], bootId: 'boot-3' }, restarted.persistedState());
+    expect(view(again).value).toBe('HALTED');
     expect(submit(again, 'y')?.message).toBe('trading is halted (by hand): no submits or modifies');
   });
 });

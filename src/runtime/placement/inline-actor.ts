@@ -97,7 +97,8 @@ export class InlineActor implements ChildHandle, LocalTarget {
         telemetry,
         ...(clock && now ? { clock, now } : {}),
         ...(this.start_.input === undefined ? {} : { input: this.start_.input }),
-        ...(restored ? { restored } : {}),
+        // Actors change their context in place: the saved copy must outlive this incarnation unchanged.
+        ...(restored ? { restored: structuredClone(restored) } : {}),
         ...(this.start_.inspect && this.ctx.onInspection ? { onInspection: this.ctx.onInspection } : {}),
       });
       cell.onChange = () => this.ctx.mainRouter.scheduleCommit();

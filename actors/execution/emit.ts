@@ -1,0 +1,70 @@
+import type { ActorIO, MessageMeta } from '../../src/index.ts';
+import { STREAM } from '../../src/persistence/layout.ts';
+import type { ExecutionContext } from './machine.ts';
+import { executionMetrics } from './metrics.ts';
+import { EXTERNAL_STRATEGY } from './orders.ts';
+
+export type Emit = (context: ExecutionContext, meta: MessageMeta) => void;
+
+const emitters = new WeakMap<ActorIO, Emit>();
+
+/**
+ * What sends execution's outbox through one actor's effects: to venues, the order's strategy, the portfolio,
+ * risk and the sinks, each order event journaled on its order's stream. One per actor, made at its first message.
+ */
+export function emitterOf(io: ActorIO): Emit {
+  let emit = emitters.get(io);
+  if (emit === undefined) {
+    emit = makeEmitter(io);
+    emitters.set(io, emit);
+  }
+  return emit;
+}
+
+function makeEmitter(io: ActorIO): Emit {
+  const metrics = executionMetrics(io);
+  return (context, meta) => {
+    const options = { correlationId: meta.correlationId };
+    metrics.seen(context.orders);
+    for (const emission of context.outbox) {
+      switch (emission.kind) {
+        case 'venue':
+          io.tell(
+            context.venues[emission.venue] ?? context.venueFallback ?? `venue-${emission.venue}`,
+            emission.type,
+            emission.payload,
+            options,
+          );
+          break;
+        case 'orderEvent': {
+          const report = { order: emission.order, event: emission.event };
+          io.journal(STREAM.order(emission.order.clientOrderId), emission.event.type, report);
+          if (context.notifyStrategies && emission.order.strategyId !== EXTERNAL_STRATEGY)
+            io.tell(emission.order.strategyId, 'orderEvent', report, options);
+          for (const sink of context.orderEventSinks) io.tell(sink, 'orderEvent', report, options);
+          if (emission.event.type === 'Updated') {
+            const { type: _type, ...fields } = emission.event;
+            io.tell(
+              context.riskId,
+              'orderUpdated',
+              { clientOrderId: emission.order.clientOrderId, ...fields },
+              options,
+            );
+          }
+          if (emission.event.type === 'Filled') metrics.filled(emission.order);
+          if (emission.event.type === 'Filled' && context.portfolioId !== undefined) {
+            io.tell(context.portfolioId, 'fill', { order: emission.order, fill: emission.event }, options);
+          }
+          break;
+        }
+        case 'closed':
+          io.tell(context.riskId, 'orderClosed', { clientOrderId: emission.clientOrderId }, options);
+          break;
+        case 'problem':
+          for (const sink of context.orderEventSinks) io.tell(sink, 'executionProblem', emission, options);
+          io.log.warn({ problem: emission }, 'execution could not act on a message');
+          break;
+      }
+    }
+  };
+}
