@@ -86,37 +86,38 @@ const STATUS_OF: Partial<Record<OrderEventType, OrderStatus>> = {
   PendingCancel: 'PENDING_CANCEL',
 };
 
-function need(condition: boolean, message: string): void {
-  if (!condition) throw new ValidationError(message);
+function need(condition: boolean, message: () => string): void {
+  if (!condition) throw new ValidationError(message());
 }
 
 /** Checks a request against its instrument and returns the INITIALIZED order, or throws naming the field. */
 export function createOrder(request: OrderRequest, instrument: Instrument, now: number): Order {
-  const where = `order ${JSON.stringify(request.clientOrderId)}`;
+  // Messages are made only for an order that fails: this runs for every order.
+  const where = () => `order ${JSON.stringify(request.clientOrderId)}`;
   assertClientOrderId(request.clientOrderId);
   need(
     typeof request.strategyId === 'string' && request.strategyId.length > 0,
-    `${where}: strategyId is required`,
+    () => `${where()}: strategyId is required`,
   );
   need(
     request.instrumentId === instrument.id.value,
-    `${where}: instrumentId ${request.instrumentId} is not ${instrument.id.value}`,
+    () => `${where()}: instrumentId ${request.instrumentId} is not ${instrument.id.value}`,
   );
   need(
     ORDER_SIDES.includes(request.side),
-    `${where}: side ${JSON.stringify(request.side)} is not BUY or SELL`,
+    () => `${where()}: side ${JSON.stringify(request.side)} is not BUY or SELL`,
   );
   need(
     ORDER_TYPES.includes(request.type),
-    `${where}: type ${JSON.stringify(request.type)} is not one of ${ORDER_TYPES.join(', ')}`,
+    () => `${where()}: type ${JSON.stringify(request.type)} is not one of ${ORDER_TYPES.join(', ')}`,
   );
   const timeInForce = request.timeInForce ?? 'GTC';
   need(
     TIME_IN_FORCE.includes(timeInForce),
-    `${where}: timeInForce ${JSON.stringify(timeInForce)} is not one of ${TIME_IN_FORCE.join(', ')}`,
+    () => `${where()}: timeInForce ${JSON.stringify(timeInForce)} is not one of ${TIME_IN_FORCE.join(', ')}`,
   );
   const quantity = instrument.checkQuantity(request.quantity);
-  if (typeof quantity === 'string') throw new ValidationError(`${where}: ${quantity}`);
+  if (typeof quantity === 'string') throw new ValidationError(`${where()}: ${quantity}`);
   const order: Order = {
     clientOrderId: request.clientOrderId,
     strategyId: request.strategyId,
@@ -133,41 +134,50 @@ export function createOrder(request: OrderRequest, instrument: Instrument, now: 
     tradeIds: [],
   };
   if (hasLimitPrice(request.type)) {
-    need(request.price !== undefined, `${where}: a ${request.type} order needs a price`);
+    need(request.price !== undefined, () => `${where()}: a ${request.type} order needs a price`);
     const price = instrument.checkPrice(request.price as string);
-    if (typeof price === 'string') throw new ValidationError(`${where}: ${price}`);
+    if (typeof price === 'string') throw new ValidationError(`${where()}: ${price}`);
     order.price = price.toString();
   } else {
-    need(request.price === undefined, `${where}: a ${request.type} order takes no price`);
+    need(request.price === undefined, () => `${where()}: a ${request.type} order takes no price`);
   }
   if (isTrailing(request.type)) {
-    need(request.trailingOffset !== undefined, `${where}: a ${request.type} order needs a trailingOffset`);
+    need(
+      request.trailingOffset !== undefined,
+      () => `${where()}: a ${request.type} order needs a trailingOffset`,
+    );
     const offset = instrument.checkPrice(request.trailingOffset as string, 'trailingOffset');
-    if (typeof offset === 'string') throw new ValidationError(`${where}: ${offset}`);
+    if (typeof offset === 'string') throw new ValidationError(`${where()}: ${offset}`);
     order.trailingOffset = offset.toString();
   } else if (hasTrigger(request.type)) {
-    need(request.triggerPrice !== undefined, `${where}: a ${request.type} order needs a triggerPrice`);
+    need(
+      request.triggerPrice !== undefined,
+      () => `${where()}: a ${request.type} order needs a triggerPrice`,
+    );
     const trigger = instrument.checkPrice(request.triggerPrice as string, 'triggerPrice');
-    if (typeof trigger === 'string') throw new ValidationError(`${where}: ${trigger}`);
+    if (typeof trigger === 'string') throw new ValidationError(`${where()}: ${trigger}`);
     order.triggerPrice = trigger.toString();
   } else {
-    need(request.triggerPrice === undefined, `${where}: a ${request.type} order takes no triggerPrice`);
+    need(
+      request.triggerPrice === undefined,
+      () => `${where()}: a ${request.type} order takes no triggerPrice`,
+    );
   }
   if (timeInForce === 'GTD') {
     need(
       typeof request.expireTime === 'number' && Number.isFinite(request.expireTime),
-      `${where}: GTD needs expireTime (epoch ms)`,
+      () => `${where()}: GTD needs expireTime (epoch ms)`,
     );
     need(
       (request.expireTime as number) > now,
-      `${where}: expireTime ${request.expireTime} has already passed`,
+      () => `${where()}: expireTime ${request.expireTime} has already passed`,
     );
     order.expireTime = request.expireTime as number;
   }
   if (request.positionId !== undefined) order.positionId = request.positionId;
   need(
     !(order.postOnly && !hasLimitPrice(order.type)),
-    `${where}: postOnly applies to orders with a limit price only`,
+    () => `${where()}: postOnly applies to orders with a limit price only`,
   );
   return order;
 }
