@@ -16,7 +16,11 @@ export type ReaderEvent =
 /** What the venue tells the replay reader: read on after `from` (a line number), one chunk. */
 export type ReaderCommand = { type: 'replay.pull'; from: number };
 
-export type VenueSimEvent = ProtocolEvent<typeof venueSimProtocol> | ReaderEvent;
+export type VenueSimEvent =
+  | ProtocolEvent<typeof venueSimProtocol>
+  | ReaderEvent
+  /** From the fast handlers: reports now wait for their latency, so the delivery timer must run. */
+  | { type: 'pending' };
 
 /** Runs one message's work on a turn and makes the next context of it. */
 function turned(
@@ -30,8 +34,11 @@ function turned(
   return finish(turn);
 }
 
-function handle(context: VenueContext, event: VenueSimEvent): VenueContext {
+/** The venue's next context after a message: nested records (books, sessions, pending) change in place. */
+export function handle(context: VenueContext, event: VenueSimEvent): VenueContext {
   switch (event.type) {
+    case 'pending':
+      return context;
     case 'replay.chunk':
       return turned(context, event.at, (turn) => replay(turn, event.chunk));
     case 'replay.failed':
@@ -88,8 +95,10 @@ function handle(context: VenueContext, event: VenueSimEvent): VenueContext {
  * The simulated venue: sessions, one matching engine per instrument, a synthetic or replayed market, simulated
  * latency and faults. Its own clock is a delayed transition (saved with the state, re-armed on restore) that asks
  * the venue for a `step`, so that every market move happens at a time a message carries; delayed reports wait in
- * context and leave from a second timer armed for the earliest. Nothing here does I/O: each message's sends are
- * computed into `outbox` and made by the `emit` action the worker provides, which also reads the replay file.
+ * context and leave from a second timer armed for the earliest. Order requests, market steps and market data come
+ * at order and tick rate: the actor's fast handlers apply them (`handle`) without a transition each, and tell the
+ * machine `pending` when reports start waiting. Nothing here does I/O: each message's sends are computed into
+ * `outbox` and made by the `emit` action the worker provides, which also reads the replay file.
  */
 export const venueSimMachine = setup({
   types: {
@@ -178,7 +187,7 @@ export const venueSimMachine = setup({
     deliveries: {
       initial: 'idle',
       states: {
-        idle: { always: { guard: 'hasPending', target: 'waiting' } },
+        idle: { always: { guard: 'hasPending', target: 'waiting' }, on: { pending: 'waiting' } },
         waiting: { after: { untilDue: { target: 'idle', actions: ['flushDue', 'emit'] } } },
       },
     },
@@ -187,14 +196,9 @@ export const venueSimMachine = setup({
     connect: { actions: ['handle', 'emit', 'answerConnect'] },
     disconnect: { actions: ['handle', 'emit'] },
     subscribe: { actions: ['handle', 'emit'] },
-    submit: { actions: ['handle', 'emit'] },
-    modify: { actions: ['handle', 'emit'] },
-    cancel: { actions: ['handle', 'emit'] },
     instrument: { actions: ['handle', 'emit'] },
     setFaults: { actions: ['handle', 'emit'] },
     dropSessions: { actions: ['handle', 'emit'] },
-    step: { actions: ['handle', 'emit'] },
-    marketData: { actions: ['handle', 'emit'] },
     queryOrder: { actions: 'answerOrder' },
     queryOpenOrders: { actions: 'answerOpenOrders' },
     queryFillsSince: { actions: 'answerFills' },

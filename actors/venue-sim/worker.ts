@@ -1,33 +1,42 @@
-import { defineActor } from '../../src/index.ts';
-import { venueSimMachine } from './machine.ts';
+import { defineActor, type FastHandler } from '../../src/index.ts';
+import { emitOutbox } from './emit.ts';
+import { handle, type VenueSimEvent, venueSimMachine } from './machine.ts';
 import { venueSimProtocol } from './protocol.ts';
 import { fillsSince, findOrder, openOrders, positions, status } from './queries.ts';
 import { replayReader } from './replay-reader.ts';
 import { instrumentList } from './venue-state.ts';
+
+/**
+ * An order request, a market step or market data, applied without a transition (they come at order and tick
+ * rate): the next context's fields are written into the live one, what it produced is sent, and the delivery
+ * timer is woken when reports now wait for their latency.
+ */
+const venueFlow: FastHandler<typeof venueSimMachine> = (message, actor, io) => {
+  const snapshot = actor.snapshot;
+  const context = snapshot.context;
+  Object.assign(context, handle(context, message as VenueSimEvent));
+  actor.changed('outbox', 'now', 'rng');
+  emitOutbox(io, context, message.meta);
+  const deliveries = (snapshot.value as { deliveries?: string }).deliveries;
+  if (deliveries === 'idle' && context.pending.length > 0) actor.send({ type: 'pending' });
+};
 
 /** The simulated venue as an actor; a worker hosting it loads this module. */
 export const venueSimActor = defineActor({
   kind: 'venue-sim',
   protocol: venueSimProtocol,
   machine: venueSimMachine,
+  handlers: {
+    submit: venueFlow,
+    modify: venueFlow,
+    cancel: venueFlow,
+    step: venueFlow,
+    marketData: venueFlow,
+  },
   effects: (io) => ({
     actors: { replayReader: replayReader(io) },
     actions: {
-      emit: ({ context, event }) => {
-        // What a message caused keeps its correlation; an order's reports carry its trace, even when a later
-        // market move brings them.
-        const options = 'meta' in event ? { correlationId: event.meta.correlationId } : {};
-        for (const emission of context.outbox) {
-          if ('warn' in emission) io.log.warn({ detail: emission.detail }, emission.warn);
-          else if (emission.traceparent === undefined)
-            io.tell(emission.to, emission.type, emission.payload, options);
-          else
-            io.tell(emission.to, emission.type, emission.payload, {
-              ...options,
-              traceparent: emission.traceparent,
-            });
-        }
-      },
+      emit: ({ context, event }) => emitOutbox(io, context, 'meta' in event ? event.meta : undefined),
       requestStep: () => {
         // Each market step starts a trace of its own (sampled at the high-rate ratio), not a chain of all of them.
         io.tell(io.self, 'step', {}, { trace: 'high-rate' });

@@ -1,54 +1,59 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createActor, type Snapshot } from 'xstate';
-import { venueSimMachine } from '../../actors/venue-sim/machine.ts';
 import { fillsSince, findOrder, positions, status } from '../../actors/venue-sim/queries.ts';
 import type { Emission, VenueContext, VenueSimInput } from '../../actors/venue-sim/venue-state.ts';
+import { venueSimActor } from '../../actors/venue-sim/worker.ts';
+import { ActorCell, type PersistedActorState } from '../../src/runtime/actor-cell.ts';
+import type { ActorIO } from '../../src/runtime/actor-definition.ts';
+import { createEnvelope } from '../../src/runtime/envelope.ts';
+import { silentIO } from '../../src/runtime/silent-io.ts';
+import { rootLogger } from '../../src/telemetry/logger.ts';
 import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 
 type Sent = Extract<Emission, { to: string }>;
 
-/** The venue's machine, inline, with `emit` recording what it would send and `step` requests counted. */
-function venue(input: Partial<VenueSimInput> = {}, snapshot?: Snapshot<unknown>) {
+/**
+ * The venue as a worker hosts it (its machine and its fast handlers), in a cell of this thread: what it sends is
+ * recorded, its warnings kept, and its own `step` requests counted.
+ */
+function venue(input: Partial<VenueSimInput> = {}, restored?: PersistedActorState) {
   const sent: Sent[] = [];
   const warnings: string[] = [];
   let stepRequests = 0;
-  const actor = createActor(
-    venueSimMachine.provide({
-      actions: {
-        emit: ({ context }) => {
-          for (const emission of context.outbox) {
-            if ('warn' in emission) warnings.push(emission.warn);
-            else sent.push(emission);
-          }
-        },
-        requestStep: () => {
-          stepRequests += 1;
-        },
-      },
-    }),
-    {
-      input: { instruments: [btcSpec], market: { intervalMs: 0 }, ...input },
-      ...(snapshot === undefined ? {} : { snapshot }),
+  const io: ActorIO = {
+    ...silentIO('venue'),
+    log: { ...rootLogger(), warn: (_detail: unknown, message: string) => warnings.push(message) } as never,
+    tell: (to, type, payload, options) => {
+      if (to === 'venue' && type === 'step') stepRequests += 1;
+      else
+        sent.push(
+          options?.traceparent === undefined
+            ? { to, type, payload }
+            : { to, type, payload, traceparent: options.traceparent },
+        );
+      return true;
     },
-  );
-  actor.start();
+  };
+  const cell = new ActorCell(venueSimActor, {
+    id: 'venue',
+    io,
+    input: { instruments: [btcSpec], market: { intervalMs: 0 }, ...input },
+    ...(restored === undefined ? {} : { restored }),
+  });
   let clock = 1_000;
   /** Sends a message as the runtime would, stamped `at` or a millisecond after the last one. */
   const send = (type: string, payload: unknown, at?: number) => {
     clock = at ?? clock + 1;
-    actor.send({
-      type,
-      payload,
-      meta: { id: 'm', from: 'test', timestamp: clock, correlationId: 'c' },
-    } as never);
+    expect(
+      cell.deliver(createEnvelope('test', 'venue', type, payload, { timestamp: clock, correlationId: 'c' })),
+    ).toEqual({ ok: true });
   };
-  const context = () => actor.getSnapshot().context as VenueContext;
+  const context = () => cell.view().context as VenueContext;
   const reports = (to = 'client') =>
     sent
       .filter((m) => m.to === to && m.type === 'venueReport')
       .map((m) => m.payload as { clientOrderId: string; event: { type: string; reason?: string } });
-  return { actor, sent, warnings, send, context, reports, steps: () => stepRequests };
+  return { cell, sent, warnings, send, context, reports, steps: () => stepRequests };
 }
 
 const order = (id: string, change: Record<string, unknown> = {}) =>
@@ -267,8 +272,8 @@ describe('the simulated venue machine', () => {
     first.send('connect', { client: 'client' });
     first.send('subscribe', { client: 'client', instrumentId: 'BTCUSDT.SIM' });
     play(first, 0, 17);
-    const second = venue(input, structuredClone(first.actor.getPersistedSnapshot()));
-    first.actor.stop();
+    const second = venue(input, structuredClone(first.cell.persistedState()));
+    first.cell.stop();
     play(second, 17, 40);
 
     expect([...first.sent, ...second.sent]).toEqual(whole.sent);
