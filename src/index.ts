@@ -39,6 +39,7 @@ export type { ActorStart, Placement } from './runtime/actor-start.ts';
 export type { DeadLetter } from './runtime/dead-letters.ts';
 export type { Envelope, EnvelopeOptions, MessageMeta } from './runtime/envelope.ts';
 export type { InspectionRecord } from './runtime/inspection.ts';
+export { perActor } from './runtime/per-actor.ts';
 export {
   defineProtocol,
   type MessageType,

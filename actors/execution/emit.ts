@@ -1,4 +1,4 @@
-import type { ActorIO, MessageMeta } from '../../src/index.ts';
+import { type ActorIO, type MessageMeta, perActor } from '../../src/index.ts';
 import { STREAM } from '../../src/persistence/layout.ts';
 import type { ExecutionContext } from './machine.ts';
 import { executionMetrics } from './metrics.ts';
@@ -6,20 +6,11 @@ import { EXTERNAL_STRATEGY } from './orders.ts';
 
 export type Emit = (context: ExecutionContext, meta: MessageMeta) => void;
 
-const emitters = new WeakMap<ActorIO, Emit>();
-
 /**
  * What sends execution's outbox through one actor's effects: to venues, the order's strategy, the portfolio,
  * risk and the sinks, each order event journaled on its order's stream. One per actor, made at its first message.
  */
-export function emitterOf(io: ActorIO): Emit {
-  let emit = emitters.get(io);
-  if (emit === undefined) {
-    emit = makeEmitter(io);
-    emitters.set(io, emit);
-  }
-  return emit;
-}
+export const emitterOf: (io: ActorIO) => Emit = perActor(makeEmitter);
 
 function makeEmitter(io: ActorIO): Emit {
   const metrics = executionMetrics(io);

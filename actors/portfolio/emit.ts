@@ -1,23 +1,14 @@
-import type { ActorIO } from '../../src/index.ts';
+import { type ActorIO, perActor } from '../../src/index.ts';
 import { STREAM } from '../../src/persistence/layout.ts';
 import type { PortfolioContext, PortfolioEvent } from './machine.ts';
 
 export type Emit = (context: PortfolioContext, event: PortfolioEvent) => void;
 
-const emitters = new WeakMap<ActorIO, Emit>();
-
 /**
  * What sends the portfolio's outbox through one actor's effects: positions and balances journaled, told to risk
  * (the latest of each per turn) and to the sinks. One per actor, made at its first use.
  */
-export function emitterOf(io: ActorIO): Emit {
-  let emit = emitters.get(io);
-  if (emit === undefined) {
-    emit = makeEmitter(io);
-    emitters.set(io, emit);
-  }
-  return emit;
-}
+export const emitterOf: (io: ActorIO) => Emit = perActor(makeEmitter);
 
 function makeEmitter(io: ActorIO): Emit {
   // Risk only keeps the latest position and free balance: a burst of orders, each locking funds, tells it the

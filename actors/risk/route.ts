@@ -1,23 +1,14 @@
-import type { ActorIO, MessageMeta } from '../../src/index.ts';
+import { type ActorIO, type MessageMeta, perActor } from '../../src/index.ts';
 import type { RiskContext, RiskDecision } from './machine.ts';
 
 export type Route = (context: RiskContext, decision: RiskDecision, meta: MessageMeta) => void;
-
-const routes = new WeakMap<ActorIO, Route>();
 
 /**
  * What carries out one actor's screening decisions: an approved order or modify to execution, a denial to
  * execution (which records it) and to the event sinks, and the answer to the asker. Made at the actor's first
  * order, with its denials counter.
  */
-export function routeOf(io: ActorIO): Route {
-  let route = routes.get(io);
-  if (route === undefined) {
-    route = makeRoute(io);
-    routes.set(io, route);
-  }
-  return route;
-}
+export const routeOf: (io: ActorIO) => Route = perActor(makeRoute);
 
 function makeRoute(io: ActorIO): Route {
   const denials = io.meter.createCounter('foxtrot.risk.denials', {
