@@ -1,4 +1,3 @@
-import type { MessageMeta } from '../../src/index.ts';
 import type { ExecutionEvent } from './machine.ts';
 import {
   adopt,
@@ -42,11 +41,7 @@ function handled(clientOrderId: string, run: () => Emission[]): Emission[] {
  * Applies one order-flow message to the book, in place, at the message's time, and returns what execution must
  * tell others. Pure but for the book it is given.
  */
-export function handleOrderFlow(
-  book: OrderBookState,
-  message: OrderFlowMessage | { type: OrderFlowMessage['type']; payload: unknown; meta: MessageMeta },
-): Emission[] {
-  const event = message as OrderFlowMessage;
+export function handleOrderFlow(book: OrderBookState, event: OrderFlowMessage): Emission[] {
   const now = event.meta.timestamp;
   switch (event.type) {
     case 'submitOrder':

@@ -10,13 +10,9 @@ import { portfolioProtocol } from './protocol.ts';
 const bookFlow: FastHandler<typeof portfolioMachine> = (message, actor, io) => {
   const context = actor.snapshot.context;
   const event = message as PortfolioEvent;
-  const changes = applyToBook(context, event) as Record<string, unknown>;
-  const fields = context as unknown as Record<string, unknown>;
-  const replaced: string[] = [];
-  for (const field in changes) if (fields[field] !== changes[field]) replaced.push(field);
-  Object.assign(context, changes);
+  actor.update(applyToBook(context, event));
   // The reservations change in place: an order event may change nothing else.
-  actor.changed('reservations', ...replaced);
+  actor.changed('reservations');
   emitterOf(io)(context, event);
 };
 

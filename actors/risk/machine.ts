@@ -159,20 +159,6 @@ function viewOf(
   };
 }
 
-/**
- * Screens a submit against the context as it is, at `now` (the message's timestamp, so that a backtest's
- * simulated clock drives the throttle). Pure but for the throttle's window, which takes the order when it passes.
- */
-export function screenSubmit(
-  context: RiskContext,
-  tradingState: TradingState,
-  order: OrderRequest,
-  now: number,
-  lastPrices: ReadonlyMap<string, Decimal>,
-): Denial | undefined {
-  return checkSubmit(order, viewOf(context, tradingState, now, lastPrices));
-}
-
 export type RiskEvent =
   | ProtocolEvent<typeof riskProtocol>
   /** Sent by the runtime when the engine resumes from saved state (see the definition's `restored`). */
@@ -193,7 +179,7 @@ export function modifiedOrder(order: OrderRequest, modify: ModifyRequest): Order
  * Screens a modify: the order must be open here; the order as modified passes the same checks as a submit (but
  * those that count orders), then the modify throttle.
  */
-export function screenModify(
+function screenModify(
   context: RiskContext,
   tradingState: TradingState,
   modify: ModifyRequest,
@@ -234,9 +220,10 @@ export function screenModify(
 }
 
 /**
- * Screens a submit in the trading state the engine is in and records it, in place (order flow must not copy the
- * open orders or the known ids per order): the id as seen, the order as open when it passes, the decision as
- * `lastDecision` for the route to carry out.
+ * Screens a submit in the trading state the engine is in, at `now` (the message's timestamp, so that a backtest's
+ * simulated clock drives the throttle, whose window takes the order when it passes), and records it in place
+ * (order flow must not copy the open orders or the known ids per order): the id as seen, the order as open when it
+ * passes, the decision as `lastDecision`.
  */
 export function decideSubmit(
   context: RiskContext,
@@ -246,7 +233,7 @@ export function decideSubmit(
   lastPrices: ReadonlyMap<string, Decimal>,
 ): RiskDecision {
   const denial =
-    unreconciled(context.reconciling) ?? screenSubmit(context, tradingState, order, now, lastPrices);
+    unreconciled(context.reconciling) ?? checkSubmit(order, viewOf(context, tradingState, now, lastPrices));
   const { knownOrderIds } = context;
   knownOrderIds[order.clientOrderId] = true;
   rememberRecent(context.knownOrderQueue, order.clientOrderId, KNOWN_IDS_KEPT, (id) => {

@@ -14,8 +14,7 @@ import { instrumentList } from './venue-state.ts';
 const venueFlow: FastHandler<typeof venueSimMachine> = (message, actor, io) => {
   const snapshot = actor.snapshot;
   const context = snapshot.context;
-  Object.assign(context, handle(context, message as VenueSimEvent));
-  actor.changed('outbox', 'now', 'rng');
+  actor.update(handle(context, message as VenueSimEvent));
   emitOutbox(io, context, message.meta);
   const deliveries = (snapshot.value as { deliveries?: string }).deliveries;
   if (deliveries === 'idle' && context.pending.length > 0) actor.send({ type: 'pending' });

@@ -130,6 +130,16 @@ export class ActorCell {
         this.changedInPlace = true;
         for (const field of fields) this.fieldsChanged.push(field);
       },
+      update: (fields) => {
+        const context = actor.getSnapshot().context as Record<string, unknown>;
+        const next = fields as Record<string, unknown>;
+        this.changedInPlace = true;
+        for (const field in next) {
+          if (context[field] === next[field]) continue;
+          context[field] = next[field];
+          this.fieldsChanged.push(field);
+        }
+      },
     };
     this.actor.start();
     if (this.failed) throw this.failure;

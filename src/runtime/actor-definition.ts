@@ -1,5 +1,5 @@
 import type { Meter } from '@opentelemetry/api';
-import type { AnyStateMachine, EventFromLogic, SnapshotFrom } from 'xstate';
+import type { AnyStateMachine, ContextFrom, EventFromLogic, SnapshotFrom } from 'xstate';
 import { ValidationError } from '../resilience/errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { EnvelopeOptions, MessageMeta } from './envelope.ts';
@@ -59,6 +59,11 @@ export interface FastHandlerActor<TMachine extends AnyStateMachine> {
    * the context must call it; one that only reads must not.
    */
   changed(...fields: string[]): void;
+  /**
+   * Writes the fields a pure function computed for the next context into the live one and says so, naming those
+   * that were replaced: for logic that returns the context's next fields rather than changing them in place.
+   */
+  update(fields: Partial<ContextFrom<TMachine>>): void;
 }
 
 /**

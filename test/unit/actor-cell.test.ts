@@ -101,6 +101,14 @@ describe('actor cell (the same machine inline, as in a worker)', () => {
           actor.changed('count');
         },
         get: (message, actor, io) => io.reply(message.meta, { count: actor.snapshot.context.count }),
+        // Computes the next fields; only the one replaced is named.
+        record: (message, actor) => {
+          const { context } = actor.snapshot;
+          actor.update({
+            count: context.count,
+            seen: [...context.seen, (message.payload as { n: number }).n],
+          });
+        },
       },
     });
     const replies: unknown[] = [];
@@ -121,6 +129,10 @@ describe('actor cell (the same machine inline, as in a worker)', () => {
     cell.deliver(message('get', {}));
     expect(replies).toEqual([{ count: 0 }, { count: 2 }]);
     expect(ended).toEqual([[], ['count'], []]);
+    cell.deliver(message('record', { n: 7 }));
+    expect(cell.takeChanged()).toBe(true);
+    expect((cell.view().context as { seen: number[] }).seen).toEqual([7]);
+    expect(ended.at(-1)).toEqual(['seen']);
     cell.stop();
   });
 });
