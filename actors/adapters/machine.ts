@@ -312,8 +312,12 @@ export const adapterMachine = adapterSetup.createMachine({
       guard: ({ context }) => context.connection === 'connected',
       actions: adapterSetup.enqueueActions(({ event, enqueue }) => {
         if (event.type !== 'queryOrder') return;
-        const { clientOrderId, status } = event.payload;
-        const belief = { clientOrderId, ...(status === undefined ? {} : { status }) };
+        const { clientOrderId, status, statusBeforePending } = event.payload;
+        const belief = {
+          clientOrderId,
+          ...(status === undefined ? {} : { status }),
+          ...(statusBeforePending === undefined ? {} : { statusBeforePending }),
+        };
         enqueue({ type: 'call', params: { call: { kind: 'queryOrder', clientOrderId, belief } } });
       }),
     },

@@ -51,6 +51,8 @@ export const adapterProtocol = defineProtocol({
       clientOrderId: ClientOrderId,
       instrumentId: Type.Optional(Type.String()),
       status: Type.Optional(Type.String()),
+      /** For an order with a modify or cancel pending: the status it had before. */
+      statusBeforePending: Type.Optional(Type.String()),
       quantity: Type.Optional(DecimalText),
       price: Type.Optional(DecimalText),
     }),

@@ -39,7 +39,14 @@ const statusOf = (text: string | undefined): OrderStatus | undefined =>
 export function reconcileOrder(belief: Belief, record: VenueOrderRecord | undefined): VenueOrderEvent[] {
   const status = statusOf(belief.status);
   if (record === undefined) {
-    return status === 'SUBMITTED' ? [{ type: 'Rejected', reason: 'unknown to the venue' }] : [];
+    // Never acknowledged and unknown there: the venue never took it, whatever was asked of it since (a cancel
+    // sent after the lost submit found nothing to cancel). An order the venue took may have been forgotten since
+    // it closed: nothing is concluded about it.
+    const neverAcknowledged =
+      status === 'SUBMITTED' ||
+      ((status === 'PENDING_CANCEL' || status === 'PENDING_UPDATE') &&
+        belief.statusBeforePending === 'SUBMITTED');
+    return neverAcknowledged ? [{ type: 'Rejected', reason: 'unknown to the venue' }] : [];
   }
   if (record.status === 'REJECTED') {
     return status !== undefined && canTransition(status, 'REJECTED')

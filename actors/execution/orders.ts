@@ -297,6 +297,7 @@ function queryOf(order: Order): Emission {
       clientOrderId: order.clientOrderId,
       instrumentId: order.instrumentId,
       status: order.status,
+      ...(order.statusBeforePending === undefined ? {} : { statusBeforePending: order.statusBeforePending }),
       quantity: order.quantity,
       ...(order.price === undefined ? {} : { price: order.price }),
     },

@@ -57,11 +57,21 @@ describe('reconcileOrder, as execution asks (status only)', () => {
     ]);
   });
 
-  it('rejects a submitted order the venue never heard of, and concludes nothing about others', () => {
-    expect(reconcileOrder({ clientOrderId: 'o-1', status: 'SUBMITTED' }, undefined)).toEqual([
-      { type: 'Rejected', reason: 'unknown to the venue' },
-    ]);
+  it('rejects an order the venue never acknowledged nor heard of, and concludes nothing about others', () => {
+    const rejected = [{ type: 'Rejected', reason: 'unknown to the venue' }];
+    expect(reconcileOrder({ clientOrderId: 'o-1', status: 'SUBMITTED' }, undefined)).toEqual(rejected);
+    // A cancel or modify sent after a submit the venue never got: the order is still the lost submit.
+    for (const status of ['PENDING_CANCEL', 'PENDING_UPDATE']) {
+      expect(
+        reconcileOrder({ clientOrderId: 'o-1', status, statusBeforePending: 'SUBMITTED' }, undefined),
+      ).toEqual(rejected);
+      expect(
+        reconcileOrder({ clientOrderId: 'o-1', status, statusBeforePending: 'ACCEPTED' }, undefined),
+      ).toEqual([]);
+    }
     expect(reconcileOrder({ clientOrderId: 'o-1', status: 'PENDING_CANCEL' }, undefined)).toEqual([]);
+    expect(reconcileOrder({ clientOrderId: 'o-1', status: 'ACCEPTED' }, undefined)).toEqual([]);
+    expect(reconcileOrder({ clientOrderId: 'o-1' }, undefined)).toEqual([]);
   });
 });
 
