@@ -1,8 +1,9 @@
-import { type ActorIO, type MessageMeta, perActor } from '../../src/index.ts';
+import { type ActorIO, type EnvelopeOptions, type MessageMeta, perActor } from '../../src/index.ts';
 import { STREAM } from '../../src/persistence/layout.ts';
+import { changesReservation, portfolioOrderOf } from '../portfolio/book.ts';
 import type { ExecutionContext } from './machine.ts';
 import { executionMetrics } from './metrics.ts';
-import { EXTERNAL_STRATEGY } from './orders.ts';
+import { type Emission, EXTERNAL_STRATEGY } from './orders.ts';
 
 export type Emit = (context: ExecutionContext, meta: MessageMeta) => void;
 
@@ -43,9 +44,7 @@ function makeEmitter(io: ActorIO): Emit {
             );
           }
           if (emission.event.type === 'Filled') metrics.filled(emission.order);
-          if (emission.event.type === 'Filled' && context.portfolioId !== undefined) {
-            io.tell(context.portfolioId, 'fill', { order: emission.order, fill: emission.event }, options);
-          }
+          if (context.portfolioId !== undefined) tellPortfolio(io, context.portfolioId, emission, options);
           break;
         }
         case 'closed':
@@ -58,4 +57,26 @@ function makeEmitter(io: ActorIO): Emit {
       }
     }
   };
+}
+
+/**
+ * The portfolio hears of fills and of the order events that lock or release cash (submissions, closes), with only
+ * the order fields it reads: most of an order's events would change nothing there, and it is told at order rate.
+ */
+function tellPortfolio(
+  io: ActorIO,
+  portfolioId: string,
+  emission: Extract<Emission, { kind: 'orderEvent' }>,
+  options: EnvelopeOptions,
+): void {
+  const { order, event } = emission;
+  if (event.type === 'Filled')
+    io.tell(portfolioId, 'fill', { order: portfolioOrderOf(order), fill: event }, options);
+  else if (changesReservation(event.type, order.status))
+    io.tell(
+      portfolioId,
+      'orderEvent',
+      { order: portfolioOrderOf(order), event: { type: event.type } },
+      options,
+    );
 }

@@ -14,6 +14,7 @@ export interface ExecutionInput {
   /** Venue name to the order types it takes; others are emulated. Default MARKET and LIMIT only. */
   nativeOrderTypes?: Record<string, OrderType[]>;
   riskId?: string;
+  /** The portfolio: told of fills and of the order events that lock or release cash. */
   portfolioId?: string;
   /** Actors told of every order event (besides the order's strategy, if `notifyStrategies`). */
   orderEventSinks?: string[];

@@ -84,12 +84,31 @@ function release(book: Book, clientOrderId: string, amount?: Decimal): Book {
 }
 
 /**
+ * Whether an order event can change what the order holds locked: its submission, or its close other than by a
+ * fill (a fill releases its own part). Execution sends the portfolio only these; the rest would change nothing.
+ */
+export function changesReservation(eventType: string, status: string): boolean {
+  return eventType === 'Submitted' || (CLOSED.has(status) && eventType !== 'Filled');
+}
+
+/** The fields of an order the portfolio reads: what execution sends it, rather than the whole order. */
+export function portfolioOrderOf(order: PortfolioOrder): PortfolioOrder {
+  const { clientOrderId, instrumentId, side, quantity, filledQuantity, price, status, positionId } = order;
+  const slim: PortfolioOrder = { clientOrderId, instrumentId, side, quantity, filledQuantity, status };
+  if (price !== undefined) slim.price = price;
+  if (positionId !== undefined) slim.positionId = positionId;
+  return slim;
+}
+
+/**
  * An order event: a submitted order locks what it may spend (a buy: limit price x quantity in the quote currency;
  * a sell: the quantity in the base currency); an order that can no longer fill unlocks what it still holds.
  */
 export function onOrderEvent(book: Book, order: PortfolioOrder, eventType: string): BookResult {
+  if (!changesReservation(eventType, order.status)) return { book, updates: [] };
   const instrument = spec(book, order.instrumentId);
-  if (eventType === 'Submitted' && book.reservations[order.clientOrderId] === undefined) {
+  if (eventType === 'Submitted') {
+    if (book.reservations[order.clientOrderId] !== undefined) return { book, updates: [] };
     const remaining = Decimal.parse(order.quantity).sub(Decimal.parse(order.filledQuantity));
     const buy = order.side === 'BUY';
     if (buy && order.price === undefined) return { book, updates: [] };
@@ -99,12 +118,9 @@ export function onOrderEvent(book: Book, order: PortfolioOrder, eventType: strin
     const next: Book = { ...book, balances: lock(book.balances, currency, amount) };
     return { book: next, updates: balanceUpdates(next, [currency]) };
   }
-  if (CLOSED.has(order.status) && eventType !== 'Filled') {
-    const currency = book.reservations[order.clientOrderId]?.currency;
-    const next = release(book, order.clientOrderId);
-    return { book: next, updates: currency === undefined ? [] : balanceUpdates(next, [currency]) };
-  }
-  return { book, updates: [] };
+  const currency = book.reservations[order.clientOrderId]?.currency;
+  const next = release(book, order.clientOrderId);
+  return { book: next, updates: currency === undefined ? [] : balanceUpdates(next, [currency]) };
 }
 
 export function positionIdOf(book: Pick<Book, 'omsType'>, order: PortfolioOrder): string {

@@ -114,7 +114,6 @@ export async function startPipeline(
             instruments: [spec],
             notifyStrategies: false,
             inFlightCheckMs: 0,
-            orderEventSinks: ['portfolio'],
             portfolioId: 'portfolio',
           }),
         },

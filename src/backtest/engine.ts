@@ -79,7 +79,10 @@ function inlineTree(config: NodeConfig, sinkId: string): SupervisorSpec<ActorSta
       return { ...rest, market: { intervalMs: 0 } };
     }
     if (id === NODE_IDS.execution) {
-      return { ...input, orderEventSinks: [...(input.orderEventSinks as string[]), RECORDER_ID] };
+      return {
+        ...input,
+        orderEventSinks: [...((input.orderEventSinks as string[] | undefined) ?? []), RECORDER_ID],
+      };
     }
     return input;
   };

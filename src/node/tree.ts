@@ -67,9 +67,8 @@ export function nodeTree(
         instruments,
         venues: { [venue]: NODE_IDS.adapter(venue) },
         riskId: NODE_IDS.risk,
+        // The portfolio books fills and locks what each open order may spend, from its order events.
         portfolioId: NODE_IDS.portfolio,
-        // The portfolio locks what each open order may spend, from its order events.
-        orderEventSinks: [NODE_IDS.portfolio],
         notifyStrategies: true,
         // Execution's whole state is saved at every commit: the closed orders it keeps for late fills are most of
         // that cost, so it keeps the last few hundred (the journal keeps them all).

@@ -32,7 +32,7 @@ for (const placement of ['worker', 'inline'] as const) {
             id: 'execution',
             start: actor('execution', 'executionActor', {
               instruments: [btc],
-              orderEventSinks: ['events', 'portfolio'],
+              orderEventSinks: ['events'],
               portfolioId: 'portfolio',
               notifyStrategies: false,
             }),

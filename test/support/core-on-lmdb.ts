@@ -38,7 +38,6 @@ export function startCoreOnLmdb(
           id: 'execution',
           start: actor('execution', 'executionActor', {
             instruments: [btcSpec],
-            orderEventSinks: ['portfolio'],
             portfolioId: 'portfolio',
             notifyStrategies: false,
             inFlightCheckMs: 0,

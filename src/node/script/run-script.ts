@@ -80,7 +80,7 @@ export async function runScript(text: string, write: (line: string) => void): Pr
         {
           id: 'execution',
           start: inline(actors('execution'), 'executionActor', {
-            orderEventSinks: ['tap', 'portfolio'],
+            orderEventSinks: ['tap'],
             portfolioId: 'portfolio',
             venueFallback: 'tap',
             notifyStrategies: false,
