@@ -26,7 +26,7 @@ export async function checkInvariants(system: ActorSystem, venue: string): Promi
     venueRef.ask('queryPositions', {}, ASK),
     system.ref(NODE_IDS.portfolio, portfolioProtocol).ask('snapshot', {}, ASK),
     execution.ask('openOrders', {}, ASK) as Promise<
-      Array<{ clientOrderId: string; type: string; status: string }>
+      Array<{ clientOrderId: string; type: string; status: string; statusBeforePending?: string }>
     >,
   ]);
   const checks: InvariantReport['checks'] = [];
@@ -52,7 +52,8 @@ export async function checkInvariants(system: ActorSystem, venue: string): Promi
     if ((order.type !== 'MARKET' && order.type !== 'LIMIT') || atVenue.has(order.clientOrderId)) continue;
     const answer = await venueRef.ask('queryOrder', { clientOrderId: order.clientOrderId }, ASK);
     const there = answer.found ? answer.order.status : 'unknown';
-    missing.push(`${order.clientOrderId} (execution ${order.status}, venue ${there})`);
+    const before = order.statusBeforePending === undefined ? '' : ` from ${order.statusBeforePending}`;
+    missing.push(`${order.clientOrderId} (execution ${order.status}${before}, venue ${there})`);
   }
   checks.push({
     name: 'every order execution holds open is open at the venue',
