@@ -89,16 +89,20 @@ export function emptyBook(settings: OrderBookSettings, instruments: InstrumentSp
   };
 }
 
-/** Records the order's new state: in-flight tracking follows its status, and closed orders beyond retention go. */
-function put(state: OrderBookState, order: Order, now: number): void {
+/**
+ * Records the order's new state: in-flight tracking follows its status, and closed orders beyond retention go.
+ * `isNew`: the caller has just found no order by this id, so neither it nor an in-flight entry is looked up again
+ * (with many open orders, each lookup of a new id in these records is a large part of a submit).
+ */
+function put(state: OrderBookState, order: Order, now: number, isNew = false): void {
   const id = order.clientOrderId;
-  const before = state.orders[id];
+  const before = isNew ? undefined : state.orders[id];
   state.orders[id] = order;
   count(state.counts, before, order);
   if (IN_FLIGHT.has(order.status)) {
-    if (state.inFlight[id]?.status !== order.status)
+    if (isNew || state.inFlight[id]?.status !== order.status)
       state.inFlight[id] = { status: order.status, since: now, queries: 0 };
-  } else if (state.inFlight[id] !== undefined) {
+  } else if (!isNew && state.inFlight[id] !== undefined) {
     delete state.inFlight[id];
   }
   if (isClosed(order.status) && (before === undefined || !isClosed(before.status))) {
@@ -132,10 +136,16 @@ function refused(order: Order, event: string, reason: string): Emission {
 }
 
 /** Applies an event the table must allow (execution's own steps); returns the emission that reports it. */
-function step(state: OrderBookState, order: Order, event: OrderEvent, now: number): [Order, Emission] {
+function step(
+  state: OrderBookState,
+  order: Order,
+  event: OrderEvent,
+  now: number,
+  isNew = false,
+): [Order, Emission] {
   const result = applyOrderEvent(order, event);
   if (result.outcome !== 'applied') throw new Error(result.reason);
-  put(state, result.order, now);
+  put(state, result.order, now, isNew);
   return [result.order, { kind: 'orderEvent', order: result.order, event }];
 }
 
@@ -161,6 +171,7 @@ export function submit(state: OrderBookState, request: OrderRequest, now: number
     createOrder(request, instrumentOf(spec), now),
     { type: 'Submitted' },
     now,
+    true,
   );
   if (isNative(state, submitted)) {
     return [
