@@ -1,4 +1,5 @@
 import { assign, sendTo, setup } from 'xstate';
+import { requestOf } from '../../src/domain/order.ts';
 import type { ProtocolEvent } from '../../src/index.ts';
 import type { ExponentialBackoff } from '../../src/resilience/backoff.ts';
 import type { ExternalOrder } from '../execution/orders.ts';
@@ -11,7 +12,6 @@ import {
   reconcileSession,
   type SessionFacts,
 } from './reconcile.ts';
-import { toVenueRequest } from './translate.ts';
 import type { CallResult, VenueCall } from './venue-calls.ts';
 
 export interface AdapterInput {
@@ -105,7 +105,7 @@ function refusal(call: OrderCall, reason: string): OrderReport {
 function orderCallOf(event: AdapterEvent): OrderCall | undefined {
   switch (event.type) {
     case 'submit': {
-      const order = toVenueRequest(event.payload.order);
+      const order = requestOf(event.payload.order);
       return { kind: 'submit', clientOrderId: order.clientOrderId, order };
     }
     case 'modify':

@@ -6,6 +6,7 @@ import {
   type Order,
   type OrderEvent,
   type OrderRequest,
+  requestOf,
 } from '../../src/domain/order.ts';
 import { isClosed, type OrderStatus } from '../../src/domain/order-status.ts';
 import type { OrderType } from '../../src/domain/order-types.ts';
@@ -175,7 +176,7 @@ export function submit(state: OrderBookState, request: OrderRequest, now: number
   );
   if (isNative(state, submitted)) {
     return [
-      { kind: 'venue', venue: venueOf(submitted), type: 'submit', payload: { order: submitted } },
+      { kind: 'venue', venue: venueOf(submitted), type: 'submit', payload: { order: requestOf(submitted) } },
       reported,
     ];
   }

@@ -14,6 +14,7 @@ import {
   TIME_IN_FORCE,
   type TimeInForce,
 } from './order-types.ts';
+import { OrderRequestSchema } from './schemas.ts';
 
 /** What a strategy asks for. Decimals are canonical text, so an order is plain, cloneable data. */
 export interface OrderRequest {
@@ -88,6 +89,22 @@ const STATUS_OF: Partial<Record<OrderEventType, OrderStatus>> = {
 
 function need(condition: boolean, message: () => string): void {
   if (!condition) throw new ValidationError(message());
+}
+
+/** The fields of an order that make up its request; what execution adds (status, fills) is not among them. */
+const REQUEST_FIELDS = Object.keys(OrderRequestSchema.properties) as Array<keyof OrderRequest>;
+
+/**
+ * The request an order was made from, as a venue takes it (its schema allows no other field). An absent optional
+ * field stays absent, not undefined, so the request survives the trip between threads unchanged.
+ */
+export function requestOf(order: Readonly<Record<string, unknown>> | Order): OrderRequest {
+  const source = order as Readonly<Record<string, unknown>>;
+  const request: Record<string, unknown> = {};
+  for (const field of REQUEST_FIELDS) {
+    if (source[field] !== undefined) request[field] = source[field];
+  }
+  return request as unknown as OrderRequest;
 }
 
 /** Checks a request against its instrument and returns the INITIALIZED order, or throws naming the field. */

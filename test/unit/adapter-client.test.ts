@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimVenueClient } from '../../actors/adapters/sim-venue-client.ts';
-import { toVenueRequest } from '../../actors/adapters/translate.ts';
 import { countsAgainstVenue, outcomeUnknown, reasonOf } from '../../actors/adapters/venue-client.ts';
+import { requestOf } from '../../src/domain/order.ts';
 import type { ActorIO } from '../../src/index.ts';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.ts';
 import {
@@ -38,7 +38,7 @@ describe('SimVenueClient', () => {
     const client = new SimVenueClient(io, options);
     await expect(client.submit(btcOrder('o-1'))).rejects.toMatchObject({ code: 'VENUE_DISCONNECTED' });
     await client.connect();
-    await client.submit(toVenueRequest({ ...btcOrder('o-1'), status: 'SUBMITTED', filledQuantity: '0' }));
+    await client.submit(requestOf({ ...btcOrder('o-1'), status: 'SUBMITTED', filledQuantity: '0' }));
     await client.cancel('o-1');
     expect(told).toEqual([
       { to: 'venue-SIM', type: 'submit', payload: { client: 'adapter-SIM', order: btcOrder('o-1') } },
