@@ -87,8 +87,9 @@ const STATUS_OF: Partial<Record<OrderEventType, OrderStatus>> = {
   PendingCancel: 'PENDING_CANCEL',
 };
 
-function need(condition: boolean, message: () => string): void {
-  if (!condition) throw new ValidationError(message());
+/** The error for a request that fails a check, naming the order. */
+function invalid(request: OrderRequest, problem: string): ValidationError {
+  return new ValidationError(`order ${JSON.stringify(request.clientOrderId)}: ${problem}`);
 }
 
 /** The fields of an order that make up its request; what execution adds (status, fills) is not among them. */
@@ -109,32 +110,24 @@ export function requestOf(order: Readonly<Record<string, unknown>> | Order): Ord
 
 /** Checks a request against its instrument and returns the INITIALIZED order, or throws naming the field. */
 export function createOrder(request: OrderRequest, instrument: Instrument, now: number): Order {
-  // Messages are made only for an order that fails: this runs for every order.
-  const where = () => `order ${JSON.stringify(request.clientOrderId)}`;
+  // Each message is made inside its failed check: this runs for every order.
   assertClientOrderId(request.clientOrderId);
-  need(
-    typeof request.strategyId === 'string' && request.strategyId.length > 0,
-    () => `${where()}: strategyId is required`,
-  );
-  need(
-    request.instrumentId === instrument.id.value,
-    () => `${where()}: instrumentId ${request.instrumentId} is not ${instrument.id.value}`,
-  );
-  need(
-    ORDER_SIDES.includes(request.side),
-    () => `${where()}: side ${JSON.stringify(request.side)} is not BUY or SELL`,
-  );
-  need(
-    ORDER_TYPES.includes(request.type),
-    () => `${where()}: type ${JSON.stringify(request.type)} is not one of ${ORDER_TYPES.join(', ')}`,
-  );
+  if (typeof request.strategyId !== 'string' || request.strategyId.length === 0)
+    throw invalid(request, 'strategyId is required');
+  if (request.instrumentId !== instrument.id.value)
+    throw invalid(request, `instrumentId ${request.instrumentId} is not ${instrument.id.value}`);
+  if (!ORDER_SIDES.includes(request.side))
+    throw invalid(request, `side ${JSON.stringify(request.side)} is not BUY or SELL`);
+  if (!ORDER_TYPES.includes(request.type))
+    throw invalid(request, `type ${JSON.stringify(request.type)} is not one of ${ORDER_TYPES.join(', ')}`);
   const timeInForce = request.timeInForce ?? 'GTC';
-  need(
-    TIME_IN_FORCE.includes(timeInForce),
-    () => `${where()}: timeInForce ${JSON.stringify(timeInForce)} is not one of ${TIME_IN_FORCE.join(', ')}`,
-  );
+  if (!TIME_IN_FORCE.includes(timeInForce))
+    throw invalid(
+      request,
+      `timeInForce ${JSON.stringify(timeInForce)} is not one of ${TIME_IN_FORCE.join(', ')}`,
+    );
   const quantity = instrument.checkQuantity(request.quantity);
-  if (typeof quantity === 'string') throw new ValidationError(`${where()}: ${quantity}`);
+  if (typeof quantity === 'string') throw invalid(request, quantity);
   const order: Order = {
     clientOrderId: request.clientOrderId,
     strategyId: request.strategyId,
@@ -151,51 +144,38 @@ export function createOrder(request: OrderRequest, instrument: Instrument, now: 
     tradeIds: [],
   };
   if (hasLimitPrice(request.type)) {
-    need(request.price !== undefined, () => `${where()}: a ${request.type} order needs a price`);
-    const price = instrument.checkPrice(request.price as string);
-    if (typeof price === 'string') throw new ValidationError(`${where()}: ${price}`);
+    if (request.price === undefined) throw invalid(request, `a ${request.type} order needs a price`);
+    const price = instrument.checkPrice(request.price);
+    if (typeof price === 'string') throw invalid(request, price);
     order.price = price.toString();
-  } else {
-    need(request.price === undefined, () => `${where()}: a ${request.type} order takes no price`);
+  } else if (request.price !== undefined) {
+    throw invalid(request, `a ${request.type} order takes no price`);
   }
   if (isTrailing(request.type)) {
-    need(
-      request.trailingOffset !== undefined,
-      () => `${where()}: a ${request.type} order needs a trailingOffset`,
-    );
-    const offset = instrument.checkPrice(request.trailingOffset as string, 'trailingOffset');
-    if (typeof offset === 'string') throw new ValidationError(`${where()}: ${offset}`);
+    if (request.trailingOffset === undefined)
+      throw invalid(request, `a ${request.type} order needs a trailingOffset`);
+    const offset = instrument.checkPrice(request.trailingOffset, 'trailingOffset');
+    if (typeof offset === 'string') throw invalid(request, offset);
     order.trailingOffset = offset.toString();
   } else if (hasTrigger(request.type)) {
-    need(
-      request.triggerPrice !== undefined,
-      () => `${where()}: a ${request.type} order needs a triggerPrice`,
-    );
-    const trigger = instrument.checkPrice(request.triggerPrice as string, 'triggerPrice');
-    if (typeof trigger === 'string') throw new ValidationError(`${where()}: ${trigger}`);
+    if (request.triggerPrice === undefined)
+      throw invalid(request, `a ${request.type} order needs a triggerPrice`);
+    const trigger = instrument.checkPrice(request.triggerPrice, 'triggerPrice');
+    if (typeof trigger === 'string') throw invalid(request, trigger);
     order.triggerPrice = trigger.toString();
-  } else {
-    need(
-      request.triggerPrice === undefined,
-      () => `${where()}: a ${request.type} order takes no triggerPrice`,
-    );
+  } else if (request.triggerPrice !== undefined) {
+    throw invalid(request, `a ${request.type} order takes no triggerPrice`);
   }
   if (timeInForce === 'GTD') {
-    need(
-      typeof request.expireTime === 'number' && Number.isFinite(request.expireTime),
-      () => `${where()}: GTD needs expireTime (epoch ms)`,
-    );
-    need(
-      (request.expireTime as number) > now,
-      () => `${where()}: expireTime ${request.expireTime} has already passed`,
-    );
-    order.expireTime = request.expireTime as number;
+    if (typeof request.expireTime !== 'number' || !Number.isFinite(request.expireTime))
+      throw invalid(request, 'GTD needs expireTime (epoch ms)');
+    if (request.expireTime <= now)
+      throw invalid(request, `expireTime ${request.expireTime} has already passed`);
+    order.expireTime = request.expireTime;
   }
   if (request.positionId !== undefined) order.positionId = request.positionId;
-  need(
-    !(order.postOnly && !hasLimitPrice(order.type)),
-    () => `${where()}: postOnly applies to orders with a limit price only`,
-  );
+  if (order.postOnly && !hasLimitPrice(order.type))
+    throw invalid(request, 'postOnly applies to orders with a limit price only');
   return order;
 }
 

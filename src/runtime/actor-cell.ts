@@ -82,7 +82,7 @@ export class ActorCell {
   /** Set when a fast handler changed the context in place: identity checks cannot see that. */
   private changedInPlace = false;
   /** The fields a fast handler said it changed in the message being handled, for its span. */
-  private fieldsChanged: string[] = [];
+  private readonly fieldsChanged: string[] = [];
   private failed = false;
   private lastPersisted: unknown;
   private lastTimers = '';
@@ -202,7 +202,8 @@ export class ActorCell {
         this.fieldsChanged,
       );
     }
-    if (this.fieldsChanged.length > 0) this.fieldsChanged = [];
+    // Telemetry copies the names: the one array serves every message.
+    this.fieldsChanged.length = 0;
     if (this.failed) return { ok: false, failed: this.failure };
     this.counters.processed += 1;
     return { ok: true };
