@@ -60,7 +60,6 @@ export interface AdapterContext {
   sessions: number;
   /** When the last fill seen happened; before any, when the first session began. */
   lastFillAt: number | undefined;
-  routed: number;
   failedCalls: number;
   /** Failed attempts in a row to reconcile the current session. */
   reconcileAttempts: number;
@@ -93,7 +92,10 @@ export interface ReconcileParams {
 
 export type AdapterEvent = ProtocolEvent<typeof adapterProtocol> | AdapterInternalEvent;
 
-const isOrderCall = (call: VenueCall): call is OrderCall =>
+/** An order from execution. */
+export type OrderMessage = Extract<AdapterEvent, { type: 'submit' | 'modify' | 'cancel' }>;
+
+export const isOrderCall = (call: VenueCall): call is OrderCall =>
   call.kind === 'submit' || call.kind === 'modify' || call.kind === 'cancel';
 
 /** The venue event that tells execution an order call failed for sure. */
@@ -102,7 +104,7 @@ function refusal(call: OrderCall, reason: string): OrderReport {
   return { clientOrderId: call.clientOrderId, event: { type: type[call.kind], reason } };
 }
 
-function orderCallOf(event: AdapterEvent): OrderCall | undefined {
+function orderCallOf(event: OrderMessage): OrderCall {
   switch (event.type) {
     case 'submit': {
       const order = requestOf(event.payload.order);
@@ -112,8 +114,6 @@ function orderCallOf(event: AdapterEvent): OrderCall | undefined {
       return { kind: 'modify', clientOrderId: event.payload.clientOrderId, change: event.payload };
     case 'cancel':
       return { kind: 'cancel', clientOrderId: event.payload.clientOrderId };
-    default:
-      return undefined;
   }
 }
 
@@ -138,32 +138,27 @@ const adapterSetup = setup({
   },
 });
 
+/** What becomes of an order from execution: a call to the venue, a refusal reported at once, or nothing yet. */
+export type Routing = { call: VenueCall } | { refusal: OrderReport } | undefined;
+
 /**
  * An order from execution: to the venue while connected, refused at once (for sure, so reported) while not. A
  * submit handed over again after this adapter restarted may have reached the venue through the incarnation that
  * died: sent again, the venue would refuse it as a duplicate, and refused here, execution would take an order the
  * venue is working for rejected (and lose its fills). So the venue is asked about it instead, and its answer settles
  * it (an order it does not know is rejected as such); while not connected, the next session's reconciliation does.
+ * Orders come at order rate: the worker's fast handlers route them with this, with no transition each.
  */
-const route = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
+export function routeOrder(context: AdapterContext, event: OrderMessage): Routing {
   const call = orderCallOf(event);
-  if (call === undefined) return;
   if (event.type === 'submit' && event.meta.redelivered) {
-    if (context.connection !== 'connected') return;
+    if (context.connection !== 'connected') return undefined;
     const belief = { clientOrderId: call.clientOrderId, status: 'SUBMITTED' };
-    enqueue({
-      type: 'call',
-      params: { call: { kind: 'queryOrder', clientOrderId: call.clientOrderId, belief } },
-    });
-    return;
+    return { call: { kind: 'queryOrder', clientOrderId: call.clientOrderId, belief } };
   }
-  if (context.connection === 'connected') {
-    enqueue({ type: 'call', params: { call } });
-    return;
-  }
-  const reason = `VENUE_UNAVAILABLE: venue ${context.venue} is ${context.connection}`;
-  enqueue({ type: 'report', params: { reports: [refusal(call, reason)] } });
-});
+  if (context.connection === 'connected') return { call };
+  return { refusal: refusal(call, `VENUE_UNAVAILABLE: venue ${context.venue} is ${context.connection}`) };
+}
 
 const sessionBegan = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
   if (event.type !== 'connection.changed') return;
@@ -194,9 +189,8 @@ const callFailed = adapterSetup.enqueueActions(({ context, event, enqueue }) => 
   }
 });
 
-const callDone = adapterSetup.enqueueActions(({ context, event, enqueue }) => {
+const callDone = adapterSetup.enqueueActions(({ event, enqueue }) => {
   if (event.type !== 'call.done') return;
-  if (isOrderCall(event.call)) enqueue.assign({ routed: context.routed + 1 });
   if (event.call.kind === 'queryOrder' && event.result.kind === 'queryOrder') {
     const { clientOrderId, belief } = event.call;
     const reports = reconcileOrder(belief, event.result.record).map((venueEvent) => ({
@@ -246,7 +240,8 @@ const sessionReconciled = adapterSetup.enqueueActions(({ context, event, enqueue
 
 /**
  * A venue adapter. Its connection is a child (the connection machine: backoff with seeded jitter). Orders from
- * execution go to the venue while connected and are refused at once while not; the venue's answers become
+ * execution go to the venue while connected and are refused at once while not (`routeOrder`, which the worker's
+ * fast handlers run, with no transition per order); the venue's answers become
  * execution's venue events; every session is reconciled with what execution believes, since reports may have
  * been lost with the last one (or, for a first session, while this adapter was down). The machine does no I/O: `call`, `report`, `reconcile` and
  * `answerStatus` are its definition's effects, and what they learn comes back as the internal events above. Ticks
@@ -273,7 +268,6 @@ export const adapterMachine = adapterSetup.createMachine({
     subscriptions: [...new Set(input.subscriptions ?? [])],
     sessions: 0,
     lastFillAt: undefined,
-    routed: 0,
     failedCalls: 0,
     reconcileAttempts: 0,
   }),
@@ -304,9 +298,6 @@ export const adapterMachine = adapterSetup.createMachine({
         }
       }),
     },
-    submit: { actions: route },
-    modify: { actions: route },
-    cancel: { actions: route },
     queryOrder: {
       // Asked while disconnected, it waits: execution asks again, and a new session is reconciled anyway.
       guard: ({ context }) => context.connection === 'connected',

@@ -1,25 +1,48 @@
 import { fromPromise, sendParent } from 'xstate';
-import { defineActor } from '../../src/index.ts';
+import { type ActorIO, defineActor, type FastHandler } from '../../src/index.ts';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.ts';
 import { describeError } from '../../src/resilience/errors.ts';
 import { connectionMachine } from './connection-machine.ts';
-import { type AdapterContext, adapterMachine } from './machine.ts';
+import {
+  type AdapterContext,
+  type AdapterInternalEvent,
+  adapterMachine,
+  isOrderCall,
+  type OrderMessage,
+  routeOrder,
+} from './machine.ts';
 import { adapterProtocol } from './protocol.ts';
 import { collectSessionFacts } from './session-facts.ts';
 import { SimVenueClient } from './sim-venue-client.ts';
-import { callVenue } from './venue-calls.ts';
+import { callVenue, type VenueCall } from './venue-calls.ts';
 import { countsAgainstVenue, outcomeUnknown, reasonOf, type VenueClient } from './venue-client.ts';
 
 interface Session {
   client: VenueClient;
   breaker: CircuitBreaker;
+  /** Order calls the venue took: counted here, as the machine has nothing to do when one succeeds. */
+  routed: number;
 }
+
+/** Makes a call to the venue; what the machine must learn of it comes back through `send`. */
+type Caller = (context: AdapterContext, call: VenueCall, send: (event: AdapterInternalEvent) => void) => void;
+
+/** Each incarnation's venue calls, by the ActorIO it was given: the fast handlers reach its session through it. */
+const callers = new WeakMap<ActorIO, Caller>();
+
+const routeOrderMessage: FastHandler<typeof adapterMachine> = (message, actor, io) => {
+  const context = actor.snapshot.context;
+  const routing = routeOrder(context, message as OrderMessage);
+  if (routing === undefined) return;
+  if ('call' in routing) callers.get(io)?.(context, routing.call, actor.send);
+  else io.tell(context.executionId, 'venueEvent', routing.refusal);
+};
 
 type Forwarded = { clientOrderId: string; event: { type: string } };
 
 /**
- * The venue adapter as an actor, on the simulated venue. Quotes, trades and order reports arrive at venue rate, so
- * fast handlers forward them without a transition; only a fill tells the machine (its time bounds the next
+ * The venue adapter as an actor, on the simulated venue. Orders arrive at order rate and quotes, trades and order
+ * reports at venue rate, so fast handlers route and forward them without a transition; only a fill tells the machine (its time bounds the next
  * reconcile). The client and the circuit breaker live here, in the effects, since they hold I/O and a clock.
  */
 export const adapterActor = defineActor({
@@ -27,6 +50,9 @@ export const adapterActor = defineActor({
   protocol: adapterProtocol,
   machine: adapterMachine,
   handlers: {
+    submit: routeOrderMessage,
+    modify: routeOrderMessage,
+    cancel: routeOrderMessage,
     quote: (message, actor, io) => {
       io.tell(actor.snapshot.context.marketDataId, 'quote', message.payload);
     },
@@ -59,9 +85,27 @@ export const adapterActor = defineActor({
           onStateChange: (from, to) =>
             io.log.warn({ venue: context.venue, from, to }, 'venue circuit changed'),
         }),
+        routed: 0,
       };
       return session;
     };
+    const perform: Caller = (context, call, send) => {
+      const current = sessionFor(context);
+      callVenue(current.client, current.breaker, call).then(
+        (result) => {
+          if (isOrderCall(call)) current.routed += 1;
+          else send({ type: 'call.done', call, result });
+        },
+        (error: unknown) => {
+          io.log.warn(
+            { venue: context.venue, call: call.kind, error: describeError(error) },
+            'venue call failed',
+          );
+          send({ type: 'call.failed', call, reason: reasonOf(error), outcomeUnknown: outcomeUnknown(error) });
+        },
+      );
+    };
+    callers.set(io, perform);
     const live = (): Session => {
       if (session === undefined) throw new Error('the adapter has not started its session yet');
       return session;
@@ -88,24 +132,7 @@ export const adapterActor = defineActor({
         configure: ({ context }) => {
           sessionFor(context);
         },
-        call: ({ context, self }, { call }) => {
-          const { client, breaker } = sessionFor(context);
-          callVenue(client, breaker, call).then(
-            (result) => self.send({ type: 'call.done', call, result }),
-            (error: unknown) => {
-              io.log.warn(
-                { venue: context.venue, call: call.kind, error: describeError(error) },
-                'venue call failed',
-              );
-              self.send({
-                type: 'call.failed',
-                call,
-                reason: reasonOf(error),
-                outcomeUnknown: outcomeUnknown(error),
-              });
-            },
-          );
-        },
+        call: ({ context, self }, { call }) => perform(context, call, (event) => self.send(event)),
         report: ({ context }, { reports }) => {
           for (const report of reports) io.tell(context.executionId, 'venueEvent', report);
         },
@@ -140,7 +167,7 @@ export const adapterActor = defineActor({
             breaker: session?.breaker.state ?? 'closed',
             reconnects: Math.max(0, context.sessions - 1),
             subscriptions: context.subscriptions,
-            routed: context.routed,
+            routed: session?.routed ?? 0,
             failedCalls: context.failedCalls,
           });
         },

@@ -310,8 +310,9 @@ const announce = (state: TradingState) =>
 /**
  * The risk engine's modes are its states: ACTIVE, REDUCING (only orders that reduce a position pass) and HALTED
  * (no submits or modifies; cancels always pass). Orders come at order rate, so the actor's fast handlers screen
- * them (decideSubmit, decideModify) in the state they meet, without a transition each; the machine holds what they
- * read, and its transitions change modes, limits, positions and balances. It does no I/O: replies and published
+ * them (decideSubmit, decideModify) in the state they meet, without a transition each, and keep positions and
+ * balances as the portfolio reports them; the machine holds what they read, and its transitions change modes and
+ * limits. It does no I/O: replies and published
  * events are actions its definition provides.
  */
 export const riskMachine = setup({
@@ -386,22 +387,6 @@ export const riskMachine = setup({
         instruments: ({ context, event }) => ({
           ...context.instruments,
           [event.payload.spec.id]: event.payload.spec,
-        }),
-      }),
-    },
-    position: {
-      actions: assign({
-        positions: ({ context, event }) => ({
-          ...context.positions,
-          [event.payload.instrumentId]: event.payload.quantity,
-        }),
-      }),
-    },
-    balance: {
-      actions: assign({
-        balances: ({ context, event }) => ({
-          ...context.balances,
-          [event.payload.currency]: event.payload.free,
         }),
       }),
     },

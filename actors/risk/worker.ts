@@ -61,6 +61,18 @@ export const riskActor = defineActor({
       if (noteOrderClosed(actor.snapshot.context, clientOrderId))
         actor.changed('openOrders', 'openOrderCount');
     },
+    // The records are replaced, not changed in place: the checks' parsed views of them are cached by record.
+    position: (message, actor) => {
+      const { instrumentId, quantity } = message.payload as Payload<'position'>;
+      const positions = actor.snapshot.context.positions;
+      if (positions[instrumentId] !== quantity)
+        actor.update({ positions: { ...positions, [instrumentId]: quantity } });
+    },
+    balance: (message, actor) => {
+      const { currency, free } = message.payload as Payload<'balance'>;
+      const balances = actor.snapshot.context.balances;
+      if (balances[currency] !== free) actor.update({ balances: { ...balances, [currency]: free } });
+    },
     price: (message, _actor, io) => {
       const { instrumentId, price } = message.payload as { instrumentId: string; price: string };
       lastPricesOf(io.self).set(instrumentId, Decimal.parse(price));

@@ -28,14 +28,18 @@ export type SessionEvent =
 export type StrategyHostEvent = ProtocolEvent<typeof strategyHostProtocol> | SessionEvent;
 
 type OrderEventMessage = Extract<StrategyHostEvent, { type: 'orderEvent' }>;
+type PortfolioEventMessage = Extract<StrategyHostEvent, { type: 'portfolioEvent' }>;
 
 const REFUSALS = new Set(['Denied', 'Rejected', 'ModifyRejected', 'CancelRejected']);
 
 /**
  * The open-orders view after an order event: a closed order leaves it. Updated in place, since copying it per
- * event costs O(open orders) on the order path; the new context object that assign makes marks the change.
+ * event costs O(open orders) on the order path.
  */
-function trackOrder(context: StrategyHostContext, event: OrderEventMessage): Partial<StrategyHostContext> {
+export function trackOrder(
+  context: StrategyHostContext,
+  event: Pick<OrderEventMessage, 'payload'>,
+): Pick<StrategyHostContext, 'openOrders' | 'orderEvents' | 'errors'> {
   const order = event.payload.order as Order;
   const openOrders = context.openOrders;
   if (isClosed(order.status as OrderStatus)) delete openOrders[order.clientOrderId];
@@ -45,6 +49,16 @@ function trackOrder(context: StrategyHostContext, event: OrderEventMessage): Par
     orderEvents: context.orderEvents + 1,
     errors: context.errors + (REFUSALS.has(event.payload.event.type) ? 1 : 0),
   };
+}
+
+/** The positions view after a portfolio event, if it reported a position (balances are not kept here). */
+export function trackPosition(
+  context: StrategyHostContext,
+  event: Pick<PortfolioEventMessage, 'payload'>,
+): Pick<StrategyHostContext, 'positions'> | undefined {
+  if (event.payload.kind !== 'position') return undefined;
+  const { instrumentId, positionId, quantity } = event.payload;
+  return { positions: { ...context.positions, [instrumentId]: { instrumentId, positionId, quantity } } };
 }
 
 /**
@@ -67,17 +81,7 @@ export const strategyHostMachine = setup({
   actions: {
     subscribe: () => undefined,
     startStrategy: () => undefined,
-    notifyOrderEvent: () => undefined,
-    notifyPosition: () => undefined,
     answerStatus: () => undefined,
-    trackOrder: assign(({ context, event }) =>
-      event.type === 'orderEvent' ? trackOrder(context, event) : {},
-    ),
-    trackPosition: assign(({ context, event }) => {
-      if (event.type !== 'portfolioEvent' || event.payload.kind !== 'position') return {};
-      const { instrumentId, positionId, quantity } = event.payload;
-      return { positions: { ...context.positions, [instrumentId]: { instrumentId, positionId, quantity } } };
-    }),
     takeSubscriptions: assign({
       subscriptions: ({ context, event }) =>
         event.type === 'loaded' ? event.subscriptions : context.subscriptions,
@@ -85,9 +89,6 @@ export const strategyHostMachine = setup({
     fail: ({ context }) => {
       throw new Error(`strategy host ${context.strategyId}: ${context.failure}`);
     },
-  },
-  guards: {
-    isPosition: ({ event }) => event.type === 'portfolioEvent' && event.payload.kind === 'position',
   },
 }).createMachine({
   id: 'strategy-host',
@@ -122,16 +123,12 @@ export const strategyHostMachine = setup({
       entry: ['subscribe', 'startStrategy'],
       on: {
         loaded: { target: 'running', reenter: true, actions: 'takeSubscriptions' },
-        orderEvent: { actions: ['trackOrder', 'notifyOrderEvent'] },
-        portfolioEvent: { guard: 'isPosition', actions: ['trackPosition', 'notifyPosition'] },
       },
     },
     failed: { entry: 'fail' },
   },
   on: {
     loadFailed: { target: '.failed', actions: assign({ failure: ({ event }) => event.message }) },
-    orderEvent: { actions: 'trackOrder' },
-    portfolioEvent: { guard: 'isPosition', actions: 'trackPosition' },
     status: { actions: 'answerStatus' },
   },
 });

@@ -4,7 +4,7 @@ import { rememberRecent } from '../../src/domain/recent-ids.ts';
 import { type ActorIO, defineActor, type FastHandler } from '../../src/index.ts';
 import type { ContextPorts, HostViews } from './context.ts';
 import type { StrategyHostSettings } from './input.ts';
-import { type Subscription, strategyHostMachine } from './machine.ts';
+import { type Subscription, strategyHostMachine, trackOrder, trackPosition } from './machine.ts';
 import { strategyHostProtocol } from './protocol.ts';
 import { openSession, type StrategySession, strategyLog } from './session.ts';
 import type { Strategy } from './strategy.ts';
@@ -57,6 +57,27 @@ const marketData: FastHandler<typeof strategyHostMachine> = (message, actor, io)
   });
 };
 
+/** Keeps the order views; the strategy hears of the event only while the host runs (it is loaded and started). */
+const orderEvent: FastHandler<typeof strategyHostMachine> = (message, actor, io) => {
+  const snapshot = actor.snapshot;
+  const context = snapshot.context;
+  actor.update(trackOrder(context, message as { payload: OrderReport }));
+  if (snapshot.value === 'running')
+    slots.get(io)?.session?.orderEvent(message.payload as OrderReport, context);
+};
+
+const portfolioEvent: FastHandler<typeof strategyHostMachine> = (message, actor, io) => {
+  const snapshot = actor.snapshot;
+  const context = snapshot.context;
+  const next = trackPosition(context, message as Parameters<typeof trackPosition>[1]);
+  if (next === undefined) return;
+  actor.update(next);
+  const position = context.positions[(message.payload as { instrumentId: string }).instrumentId];
+  if (snapshot.value === 'running' && position !== undefined) {
+    slots.get(io)?.session?.positionChanged(position, context);
+  }
+};
+
 /** A subscription as plain data with no undefined fields: it is persisted and sent to market data. */
 function plain(subscription: Subscription): Subscription {
   const { instrumentId, quotes, trades, barIntervalMs } = subscription;
@@ -69,14 +90,14 @@ function plain(subscription: Subscription): Subscription {
 }
 
 /**
- * The strategy host as an actor. Quotes, trades and bars go straight to the strategy through fast handlers, with no
- * transition per tick; what the strategy does (submit, cancel, modify) goes to the risk engine from its context.
+ * The strategy host as an actor. Quotes, trades, bars, order events and positions go straight to the strategy
+ * through fast handlers, with no transition per message; what the strategy does (submit, cancel, modify) goes to the risk engine from its context.
  */
 export const strategyHostActor = defineActor({
   kind: 'strategy-host',
   protocol: strategyHostProtocol,
   machine: strategyHostMachine,
-  handlers: { quote: marketData, trade: marketData, bar: marketData },
+  handlers: { quote: marketData, trade: marketData, bar: marketData, orderEvent, portfolioEvent },
   effects: (io) => {
     const slot: Slot = { session: undefined, backlog: [], dropped: 0, tickTs: undefined };
     slots.set(io, slot);
@@ -133,14 +154,6 @@ export const strategyHostActor = defineActor({
           slot.backlog = [];
           slot.dropped = 0;
           for (const message of backlog) deliver(session, message, context);
-        },
-        notifyOrderEvent: ({ context, event }) => {
-          if (event.type === 'orderEvent') slot.session?.orderEvent(event.payload as OrderReport, context);
-        },
-        notifyPosition: ({ context, event }) => {
-          if (event.type !== 'portfolioEvent' || event.payload.kind !== 'position') return;
-          const position = context.positions[event.payload.instrumentId];
-          if (position !== undefined) slot.session?.positionChanged(position, context);
         },
         answerStatus: ({ context, event, self }) => {
           if (event.type !== 'status') return;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock, sendParent } from 'xstate';
 import { type ConnectionState, connectionMachine } from '../../actors/adapters/connection-machine.ts';
-import { adapterMachine } from '../../actors/adapters/machine.ts';
+import { adapterMachine, routeOrder } from '../../actors/adapters/machine.ts';
 import type { OrderReport } from '../../actors/adapters/reconcile.ts';
 import type { VenueCall } from '../../actors/adapters/venue-calls.ts';
 import type { MessageMeta } from '../../src/index.ts';
@@ -51,49 +51,73 @@ function start() {
 
 describe('venue adapter machine', () => {
   it('refuses orders for sure while not connected, naming why', () => {
-    const { actor, reports, calls } = start();
-    actor.send({ type: 'submit', payload: { order: btcOrder('o-1') }, meta });
-    actor.send({ type: 'modify', payload: { clientOrderId: 'o-1', price: '1.00' }, meta });
-    actor.send({ type: 'cancel', payload: { clientOrderId: 'o-1' }, meta });
-    expect(calls).toEqual([]);
-    expect(reports.map((report) => report.event)).toEqual([
-      { type: 'Rejected', reason: 'VENUE_UNAVAILABLE: venue SIM is connecting' },
-      { type: 'ModifyRejected', reason: 'VENUE_UNAVAILABLE: venue SIM is connecting' },
-      { type: 'CancelRejected', reason: 'VENUE_UNAVAILABLE: venue SIM is connecting' },
+    const { actor } = start();
+    const context = actor.getSnapshot().context;
+    const routings = [
+      routeOrder(context, { type: 'submit', payload: { order: btcOrder('o-1') }, meta }),
+      routeOrder(context, { type: 'modify', payload: { clientOrderId: 'o-1', price: '1.00' }, meta }),
+      routeOrder(context, { type: 'cancel', payload: { clientOrderId: 'o-1' }, meta }),
+    ];
+    expect(routings).toEqual([
+      {
+        refusal: {
+          clientOrderId: 'o-1',
+          event: { type: 'Rejected', reason: 'VENUE_UNAVAILABLE: venue SIM is connecting' },
+        },
+      },
+      {
+        refusal: {
+          clientOrderId: 'o-1',
+          event: { type: 'ModifyRejected', reason: 'VENUE_UNAVAILABLE: venue SIM is connecting' },
+        },
+      },
+      {
+        refusal: {
+          clientOrderId: 'o-1',
+          event: { type: 'CancelRejected', reason: 'VENUE_UNAVAILABLE: venue SIM is connecting' },
+        },
+      },
     ]);
   });
 
   it('neither refuses nor sends again a submit handed over again after a restart: the venue is asked', async () => {
-    const { actor, reports, calls } = start();
+    const { actor } = start();
     const again = { ...meta, redelivered: true } as MessageMeta;
     // Not connected: the next session's reconciliation settles it (it may be at the venue already).
-    actor.send({ type: 'submit', payload: { order: btcOrder('o-1') }, meta: again });
-    expect(reports).toEqual([]);
-    expect(calls).toEqual([]);
+    const submit = (id: string) => ({
+      type: 'submit' as const,
+      payload: { order: btcOrder(id) },
+      meta: again,
+    });
+    expect(routeOrder(actor.getSnapshot().context, submit('o-1'))).toBeUndefined();
     await settle();
-    expect(actor.getSnapshot().context.connection).toBe('connected');
-    calls.length = 0;
-    actor.send({ type: 'submit', payload: { order: btcOrder('o-2') }, meta: again });
-    expect(calls).toEqual([
-      { kind: 'queryOrder', clientOrderId: 'o-2', belief: { clientOrderId: 'o-2', status: 'SUBMITTED' } },
-    ]);
+    const context = actor.getSnapshot().context;
+    expect(context.connection).toBe('connected');
+    expect(routeOrder(context, submit('o-2'))).toEqual({
+      call: {
+        kind: 'queryOrder',
+        clientOrderId: 'o-2',
+        belief: { clientOrderId: 'o-2', status: 'SUBMITTED' },
+      },
+    });
     // A cancel handed over again is sent again: cancelling twice changes nothing at the venue.
-    actor.send({ type: 'cancel', payload: { clientOrderId: 'o-2' }, meta: again });
-    expect(calls[1]).toEqual({ kind: 'cancel', clientOrderId: 'o-2' });
-    expect(reports).toEqual([]);
+    expect(routeOrder(context, { type: 'cancel', payload: { clientOrderId: 'o-2' }, meta: again })).toEqual({
+      call: { kind: 'cancel', clientOrderId: 'o-2' },
+    });
   });
 
   it('routes orders once connected; reports a failed call as refused unless its outcome is unknown', async () => {
-    const { actor, reports, calls } = start();
+    const { actor, reports } = start();
     await settle();
-    expect(actor.getSnapshot().context.connection).toBe('connected');
-    actor.send({
+    const context = actor.getSnapshot().context;
+    expect(context.connection).toBe('connected');
+    const routing = routeOrder(context, {
       type: 'submit',
       payload: { order: { ...btcOrder('o-1'), status: 'SUBMITTED' } as never },
       meta,
     });
-    expect(calls).toEqual([{ kind: 'submit', clientOrderId: 'o-1', order: btcOrder('o-1') }]);
-    const call = calls[0] as VenueCall;
+    expect(routing).toEqual({ call: { kind: 'submit', clientOrderId: 'o-1', order: btcOrder('o-1') } });
+    const call = (routing as { call: VenueCall }).call;
     actor.send({ type: 'call.failed', call, reason: 'VENUE_TIMEOUT: slow', outcomeUnknown: true });
     expect(reports).toEqual([]);
     actor.send({ type: 'call.failed', call, reason: 'VENUE_REJECTED: no', outcomeUnknown: false });
