@@ -30,16 +30,20 @@ export class Feed {
   private readonly series = new Map<string, Map<number, TimeBars>>();
   private readonly fanOut: FanOut;
   private readonly hasSinks: boolean;
-  /** The earliest bar end told to `barsDue` and not yet passed by `closeBars`. */
+  /** The earliest bar end told to `barsDue` and not yet passed by `closeBars`, and the timer's period after it. */
   private dueAt = Number.POSITIVE_INFINITY;
+  private dueEveryMs = 0;
   private readonly opened: ((end: number) => void) | undefined;
 
-  /** `barsDue`, when given, is told when the earliest bar in the making ends, whenever that changes. */
+  /**
+   * `barsDue`, when given, is told when the earliest bar in the making ends, whenever that changes and no timer
+   * runs till then, with the common period of the bars in the making (see closeBars).
+   */
   constructor(
     outlet: Outlet,
     maxInFlight: number,
     private readonly sinks: PriceSinks,
-    private readonly barsDue?: (at: number) => void,
+    private readonly barsDue?: (at: number, everyMs: number) => void,
   ) {
     this.opened = barsDue && ((end) => this.due(end));
     this.fanOut = new FanOut(outlet, maxInFlight);
@@ -80,10 +84,12 @@ export class Feed {
 
   /**
    * Closes the bars whose interval ended by `now`, and forgets the bars no subscriber wants any more; then says
-   * when the earliest bar still in the making ends.
+   * when the earliest bar still in the making ends. `armedUntil`: when the timer fires next, if it runs on by
+   * the period; it keeps running only if this closed a bar, and returns whether it did.
    */
-  closeBars(now: number, routes: Readonly<Record<string, Route>>): void {
+  closeBars(now: number, routes: Readonly<Record<string, Route>>, armedUntil?: number): boolean {
     let next = Number.POSITIVE_INFINITY;
+    const closedBefore = this.bars;
     for (const [instrumentId, byInterval] of this.series) {
       const wanted = routes[instrumentId]?.bars ?? [];
       for (const [intervalMs, bars] of byInterval) {
@@ -98,14 +104,43 @@ export class Feed {
       }
       if (byInterval.size === 0) this.series.delete(instrumentId);
     }
-    if (this.dueAt <= now) this.dueAt = Number.POSITIVE_INFINITY;
+    const closed = this.bars > closedBefore;
+    if (this.dueAt <= now) {
+      this.dueAt = Number.POSITIVE_INFINITY;
+      this.dueEveryMs = 0;
+    }
+    if (closed && armedUntil !== undefined && armedUntil > now && armedUntil < this.dueAt) {
+      this.dueAt = armedUntil;
+      this.dueEveryMs = this.period();
+    }
     if (next < Number.POSITIVE_INFINITY) this.due(next);
+    return closed;
   }
 
+  /**
+   * A bar in the making ends at `end`. Every bar end is a multiple of the period, so a timer beating by it from
+   * an earlier bar end reaches this one: only an earlier end, or a period changed by a new interval, is told.
+   */
   private due(end: number): void {
-    if (end >= this.dueAt) return;
-    this.dueAt = end;
-    this.barsDue?.(end);
+    const at = Math.min(end, this.dueAt);
+    const everyMs = this.period();
+    if (at === this.dueAt && everyMs === this.dueEveryMs) return;
+    this.dueAt = at;
+    this.dueEveryMs = everyMs;
+    this.barsDue?.(at, everyMs);
+  }
+
+  /** The greatest common divisor of the intervals of the bars kept: every bar of them ends on a multiple of it. */
+  private period(): number {
+    let period = 0;
+    for (const byInterval of this.series.values())
+      for (const intervalMs of byInterval.keys()) {
+        let a = intervalMs;
+        let b = period;
+        while (b > 0) [a, b] = [b, a % b];
+        period = a;
+      }
+    return period;
   }
 
   stats(subscriptions: Subscriptions): FeedStats {

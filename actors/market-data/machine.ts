@@ -34,6 +34,8 @@ export interface MarketDataContext {
    */
   barsDueAt: number;
   barsDueSaidAt: number;
+  /** In `due`: the period of the timer after `barsDueAt` while bars keep closing, or 0 for a single shot. */
+  barsEveryMs: number;
   subscriptions: Subscriptions;
   /** Derived from `subscriptions` at every change, read by the tick handlers. */
   routes: Record<string, Route>;
@@ -43,7 +45,10 @@ export interface MarketDataContext {
   outbox: Array<{ adapter: string; instrumentId: string }>;
 }
 
-export type MarketDataEvent = ProtocolEvent<typeof marketDataProtocol>;
+export type MarketDataEvent =
+  | ProtocolEvent<typeof marketDataProtocol>
+  /** From the `closeBars` handler: the period closed no bar, so the timer stops until a bar is in the making. */
+  | { type: 'barsQuiet' };
 
 /** A venue without an adapter in the input is served by `adapter-<VENUE>`, the default naming. */
 const adapterOf = (context: MarketDataContext, instrumentId: string) => {
@@ -56,8 +61,10 @@ const adapterOf = (context: MarketDataContext, instrumentId: string) => {
  * `routes` from the current state. The machine records who wants what, asks adapters for new instruments, and
  * runs the timer that closes bars in quiet markets (by telling its own actor `closeBars`, so that the close runs
  * at the time that message carries). The timer is set for the end of the earliest bar in the making, which the
- * feed reports with `barsDue`, rather than ticking at a fixed period: a backtest's simulated clock then runs
- * through a quiet stretch in one step instead of one timer per period.
+ * feed reports with `barsDue`; it then runs on by the bars' common period for as long as each period closes a
+ * bar, and stops at the first that closes none (`barsQuiet`). A busy market so costs one transition per bar (no
+ * `barsDue` and no re-arming each time), and a backtest's simulated clock runs through a quiet stretch in one step
+ * instead of one timer per period.
  */
 export const marketDataMachine = setup({
   types: {
@@ -70,15 +77,28 @@ export const marketDataMachine = setup({
   },
   guards: {
     timerOff: ({ context }) => !context.closeBarsOnTime,
-    earlier: ({ context, event }) => event.type === 'barsDue' && event.payload.at < context.barsDueAt,
+    periodic: ({ context }) => context.barsEveryMs > 0,
+    changesTimer: ({ context, event }) =>
+      event.type === 'barsDue' &&
+      (event.payload.at < context.barsDueAt || (event.payload.everyMs ?? 0) !== context.barsEveryMs),
   },
   actions: {
     emit: () => undefined,
     answerStats: () => undefined,
     requestCloseBars: () => undefined,
     scheduleBars: assign(({ event }) =>
-      event.type === 'barsDue' ? { barsDueAt: event.payload.at, barsDueSaidAt: event.meta.timestamp } : {},
+      event.type === 'barsDue'
+        ? {
+            barsDueAt: event.payload.at,
+            barsDueSaidAt: event.meta.timestamp,
+            barsEveryMs: event.payload.everyMs ?? 0,
+          }
+        : {},
     ),
+    nextBars: assign(({ context }) => ({
+      barsDueAt: context.barsDueAt + context.barsEveryMs,
+      barsDueSaidAt: context.barsDueAt,
+    })),
     subscribe: assign(({ context, event }) => {
       if (event.type !== 'subscribe') return {};
       const { subscriber, instrumentId } = event.payload;
@@ -116,6 +136,7 @@ export const marketDataMachine = setup({
     closeBarsOnTime: input?.closeBarsOnTime ?? true,
     barsDueAt: 0,
     barsDueSaidAt: 0,
+    barsEveryMs: 0,
     subscriptions: {},
     routes: {},
     requested: {},
@@ -129,8 +150,16 @@ export const marketDataMachine = setup({
     },
     // A delayed transition, so that the timer is saved with the state and re-armed on restore.
     due: {
-      on: { barsDue: { guard: 'earlier', target: 'due', reenter: true, actions: 'scheduleBars' } },
-      after: { untilBarsDue: { target: 'idle', actions: 'requestCloseBars' } },
+      on: {
+        barsDue: { guard: 'changesTimer', target: 'due', reenter: true, actions: 'scheduleBars' },
+        barsQuiet: 'idle',
+      },
+      after: {
+        untilBarsDue: [
+          { guard: 'periodic', target: 'due', reenter: true, actions: ['requestCloseBars', 'nextBars'] },
+          { target: 'idle', actions: 'requestCloseBars' },
+        ],
+      },
     },
     untimed: {},
   },

@@ -25,8 +25,11 @@ export const marketDataProtocol = defineProtocol({
     }),
     /** Closes the bars whose interval has ended although no tick came after it (market data's own timer). */
     closeBars: Type.Object({}),
-    /** The feed's note to its own machine: a bar in the making ends at `at` (ms); the timer closes it then. */
-    barsDue: Type.Object({ at: Type.Number() }),
+    /**
+     * The feed's note to its own machine: a bar in the making ends at `at` (ms); the timer closes it then, and
+     * every `everyMs` after that (a divisor of every bar interval) for as long as each period closes a bar.
+     */
+    barsDue: Type.Object({ at: Type.Number(), everyMs: Type.Optional(Type.Integer({ minimum: 1 })) }),
     stats: Type.Object({}),
   },
   replies: {

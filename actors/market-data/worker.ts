@@ -10,7 +10,8 @@ const feeds = new WeakMap<ActorIO, Feed>();
 function feedOf(io: ActorIO, context: MarketDataContext): Feed {
   let feed = feeds.get(io);
   if (feed === undefined) {
-    const barsDue = (at: number) => io.tell(io.self, 'barsDue', { at }, { trace: 'high-rate' });
+    const barsDue = (at: number, everyMs: number) =>
+      io.tell(io.self, 'barsDue', everyMs > 0 ? { at, everyMs } : { at }, { trace: 'high-rate' });
     feed = new Feed(
       io,
       context.maxInFlight,
@@ -43,8 +44,10 @@ export const marketDataActor = defineActor({
       feedOf(io, context).trade(tick, context.routes[tick.instrumentId]);
     },
     closeBars: (message, actor, io) => {
-      const { context } = actor.snapshot;
-      feedOf(io, context).closeBars(message.meta.timestamp, context.routes);
+      const { context, value } = actor.snapshot;
+      const armedUntil = value === 'due' ? context.barsDueAt : undefined;
+      const closed = feedOf(io, context).closeBars(message.meta.timestamp, context.routes, armedUntil);
+      if (!closed && value === 'due') actor.send({ type: 'barsQuiet' });
     },
   },
   effects: (io) => ({
@@ -54,7 +57,7 @@ export const marketDataActor = defineActor({
           io.tell(adapter, 'subscribe', { instrumentId });
       },
       answerStats: ({ context, event }) => {
-        io.reply(event.meta, feedOf(io, context).stats(context.subscriptions));
+        if (event.type === 'stats') io.reply(event.meta, feedOf(io, context).stats(context.subscriptions));
       },
       requestCloseBars: () => {
         io.tell(io.self, 'closeBars', {}, { trace: 'high-rate' });

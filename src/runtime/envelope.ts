@@ -58,12 +58,14 @@ export interface EnvelopeOptions {
   trace?: TraceStart;
 }
 
+/** `timestamp`: when the envelope is made, if not `options.timestamp` (a simulated clock's time); default now. */
 export function createEnvelope<TType extends string, TPayload>(
   from: string,
   to: string,
   type: TType,
   payload: TPayload,
   options?: EnvelopeOptions,
+  timestamp?: number,
 ): Envelope<TType, TPayload> {
   const id = nextId();
   const envelope: Envelope<TType, TPayload> = {
@@ -72,7 +74,7 @@ export function createEnvelope<TType extends string, TPayload>(
     to,
     type,
     payload,
-    timestamp: options?.timestamp ?? Date.now(),
+    timestamp: options?.timestamp ?? timestamp ?? Date.now(),
     correlationId: options?.correlationId ?? id,
   };
   if (options?.replyTo !== undefined) envelope.replyTo = options.replyTo;

@@ -269,7 +269,7 @@ export class Router {
     options?: EnvelopeOptions,
     hold = false,
   ): SendStatus {
-    return this.send(createEnvelope(from, to, type, payload, this.stamped(options)), hold);
+    return this.send(createEnvelope(from, to, type, payload, options, this.options.now?.()), hold);
   }
 
   ask<TReply>(
@@ -281,19 +281,13 @@ export class Router {
   ): Promise<TReply> {
     const { address, reply } = this.asks.open<TReply>(from, to, type, options.timeoutMs, options.checkReply);
     const status = this.send(
-      createEnvelope(from, to, type, payload, this.stamped({ ...options, replyTo: address })),
+      createEnvelope(from, to, type, payload, { ...options, replyTo: address }, this.options.now?.()),
     );
     if (status === 'full')
       this.asks.settle(address, undefined, new MailboxFullError(to, this.options.window));
     else if (status === 'dead')
       this.asks.settle(address, undefined, new DeadLetterError(to, this.deadReason(to)));
     return reply;
-  }
-
-  private stamped<T extends EnvelopeOptions | undefined>(options: T): T | EnvelopeOptions {
-    const now = this.options.now;
-    if (now === undefined || options?.timestamp !== undefined) return options;
-    return { ...options, timestamp: now() };
   }
 
   /**

@@ -5,6 +5,7 @@ import { ActorCell } from '../../src/runtime/actor-cell.ts';
 import type { ActorIO } from '../../src/runtime/actor-definition.ts';
 import { createEnvelope } from '../../src/runtime/envelope.ts';
 import { silentIO } from '../../src/runtime/silent-io.ts';
+import { SimulatedClock } from '../../src/runtime/simulated-clock.ts';
 
 /** Market data in a cell of this thread, its sends captured; every receiver has room. */
 function marketData(input: MarketDataInput = {}) {
@@ -138,5 +139,118 @@ describe('market data actor', () => {
       bars: 0,
       subscribers: [{ subscriber: 's', instruments: ['A.SIM'], delivered: 2, dropped: 0 }],
     });
+  });
+});
+
+/**
+ * Market data on a simulated clock with its bar timer on: what it tells itself (barsDue, closeBars) is delivered
+ * back to it at once, stamped with the clock's time, as its endpoint would.
+ */
+function timedMarketData() {
+  const clock = new SimulatedClock(0);
+  const sent: Array<{ to: string; type: string; payload: unknown; at: number }> = [];
+  const own: Array<{ type: string; payload: unknown; at: number }> = [];
+  const io: ActorIO = {
+    ...silentIO('md'),
+    now: () => clock.now(),
+    tell: (to, type, payload) => {
+      if (to === 'md') own.push({ type, payload, at: clock.now() });
+      else sent.push({ to, type, payload, at: clock.now() });
+      return true;
+    },
+  };
+  const cell = new ActorCell(marketDataActor, { id: 'md', io, clock, now: () => clock.now() });
+  const told: Array<{ type: string; payload: unknown; at: number }> = [];
+  const pump = () => {
+    for (let next = own.shift(); next !== undefined; next = own.shift()) {
+      told.push(next);
+      expect(
+        cell.deliver(createEnvelope('md', 'md', next.type, next.payload, { timestamp: next.at })),
+      ).toEqual({
+        ok: true,
+      });
+    }
+  };
+  const send = (type: string, payload: unknown) => {
+    expect(cell.deliver(createEnvelope('$main', 'md', type, payload, { timestamp: clock.now() }))).toEqual({
+      ok: true,
+    });
+    pump();
+  };
+  /** Moves the clock to `time`, firing each timer due by then and handling what it told. */
+  const advance = (time: number) => {
+    for (let due = clock.nextDue(); due !== undefined && due <= time; due = clock.nextDue()) {
+      clock.advanceTo(due);
+      pump();
+    }
+    clock.advanceTo(time);
+  };
+  return { clock, cell, send, advance, sent, told };
+}
+
+describe('market data bar timer', () => {
+  it('runs on by the bar period while bars keep closing, and stops after a period that closes none', () => {
+    const md = timedMarketData();
+    md.send('subscribe', { subscriber: 's1', instrumentId: 'X.SIM', barIntervalMs: 1000, trades: false });
+    for (const time of [100, 1100, 2100, 3100]) {
+      md.advance(time);
+      md.send('trade', trade('X.SIM', '10', '1', time));
+    }
+    md.advance(9000);
+    // Each bar closed at its end, by the timer alone (no tick came after the last one).
+    const bars = md.sent.filter((m) => m.type === 'bar').map((m) => (m.payload as { start: number }).start);
+    expect(bars).toEqual([0, 1000, 2000, 3000]);
+    // Told once when the first bar opened: the bars after it ended on the running timer's beats.
+    expect(md.told.filter((m) => m.type === 'barsDue')).toEqual([
+      { type: 'barsDue', payload: { at: 1000, everyMs: 1000 }, at: 100 },
+    ]);
+    // One beat past the last bar closed nothing: the timer stopped there.
+    expect(md.told.filter((m) => m.type === 'closeBars').map((m) => m.at)).toEqual([
+      1000, 2000, 3000, 4000, 5000,
+    ]);
+    expect(md.clock.nextDue()).toBeUndefined();
+    expect(md.cell.view().value).toBe('idle');
+    // A tick after the quiet stretch starts it again, for its own bar's end.
+    md.advance(9500);
+    md.send('trade', trade('X.SIM', '11', '1', 9500));
+    md.advance(10_000);
+    expect(
+      md.sent.filter((m) => m.type === 'bar').map((m) => (m.payload as { start: number }).start),
+    ).toEqual([0, 1000, 2000, 3000, 9000]);
+    expect(md.told.filter((m) => m.type === 'barsDue').map((m) => m.payload)).toEqual([
+      { at: 1000, everyMs: 1000 },
+      { at: 10_000, everyMs: 1000 },
+    ]);
+  });
+
+  it('beats at the common period of the intervals in the making, so every bar closes at its end', () => {
+    const md = timedMarketData();
+    md.send('subscribe', { subscriber: 's1', instrumentId: 'X.SIM', barIntervalMs: 2000, trades: false });
+    md.send('subscribe', { subscriber: 's2', instrumentId: 'X.SIM', barIntervalMs: 3000, trades: false });
+    for (let time = 100; time < 6000; time += 500) {
+      md.advance(time);
+      md.send('trade', trade('X.SIM', '10', '1', time));
+    }
+    md.advance(6000);
+    const closes = (subscriber: string) =>
+      md.sent
+        .filter((m) => m.type === 'bar' && m.to === subscriber)
+        .map((m) => {
+          const bar = m.payload as { start: number; intervalMs: number };
+          return { start: bar.start, closedAt: m.at - bar.intervalMs };
+        });
+    // Each bar closed when its interval ended (closedAt: that end less the interval, i.e. its start).
+    expect(closes('s1')).toEqual([0, 2000, 4000].map((start) => ({ start, closedAt: start })));
+    expect(closes('s2')).toEqual([0, 3000].map((start) => ({ start, closedAt: start })));
+    // The 3 s bars opening after the timer was set for the 2 s ones made it beat every second; the beat at 5 s
+    // closed nothing and stopped it, and the bars in the making set it again for their end.
+    expect(md.told.filter((m) => m.type === 'barsDue').map((m) => m.payload)).toEqual([
+      { at: 2000, everyMs: 2000 },
+      { at: 2000, everyMs: 1000 },
+      { at: 6000, everyMs: 1000 },
+    ]);
+    expect(md.told.filter((m) => m.type === 'closeBars').map((m) => m.at)).toEqual([
+      2000, 3000, 4000, 5000, 6000,
+    ]);
   });
 });
