@@ -15,6 +15,12 @@ import {
 } from './machine.ts';
 import { riskProtocol } from './protocol.ts';
 import { routeOf } from './route.ts';
+import type { ThrottleWindow } from './throttle.ts';
+
+/** Where a throttle's window stood: a check that counts an order, or drops old times, moves it. */
+const positionOf = (window: ThrottleWindow) => ({ start: window.start, length: window.times.length });
+const moved = (window: ThrottleWindow, before: ReturnType<typeof positionOf>) =>
+  window.start !== before.start || window.times.length !== before.length;
 
 type Payload<T extends RiskEvent['type']> = Extract<RiskEvent, { type: T; payload: unknown }>['payload'];
 
@@ -30,20 +36,26 @@ export const riskActor = defineActor({
   protocol: riskProtocol,
   machine: riskMachine,
   handlers: {
+    // Each names what it changed, for the span's digest: the throttle's window only moves when its check ran.
     submit: (message, actor, io) => {
       const { context, value } = actor.snapshot;
       const { order } = message.payload as { order: OrderRequest };
       const now = message.meta.timestamp;
+      const window = positionOf(context.submitWindow);
       const decision = decideSubmit(context, value as TradingState, order, now, lastPricesOf(io.self));
-      actor.changed('lastDecision', 'openOrders', 'knownOrderIds');
+      actor.changed('lastDecision', 'knownOrderIds', 'knownOrderQueue');
+      if (decision.approved) actor.changed('openOrders', 'openOrderCount');
+      if (moved(context.submitWindow, window)) actor.changed('submitWindow');
       routeOf(io)(context, decision, message.meta);
     },
     modify: (message, actor, io) => {
       const { context, value } = actor.snapshot;
       const modify = message.payload as Payload<'modify'>;
       const now = message.meta.timestamp;
+      const window = positionOf(context.modifyWindow);
       const decision = decideModify(context, value as TradingState, modify, now, lastPricesOf(io.self));
-      actor.changed('lastDecision', 'modifyWindow');
+      actor.changed('lastDecision');
+      if (moved(context.modifyWindow, window)) actor.changed('modifyWindow');
       routeOf(io)(context, decision, message.meta);
     },
     // Cancels always pass, in every trading state: straight on to execution.

@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attributes } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { riskProtocol } from '../../actors/risk/protocol.ts';
+import { siblingModule } from '../../src/index.ts';
 import type { SpanView } from '../../src/traces/span-view.ts';
 import { counterProtocol } from '../fixtures/counter.ts';
+import { btcOrder, btcSpec } from '../fixtures/instruments.ts';
 import { consumerSpan, OtlpReceiver } from '../support/otlp-receiver.ts';
 import { counter, startSystem, type TestSystem, waitFor } from '../support/system.ts';
 import { tempDir } from '../support/temp-dir.ts';
@@ -28,7 +31,16 @@ describe('tracing across worker threads', () => {
     process.env.OTEL_EXPORTER_OTLP_PROTOCOL = 'http/json';
     process.env.FOXTROT_LOG_DESTINATION = logFile;
     process.env.FOXTROT_LOG_LEVEL = 'info';
-    test = await startSystem(['a', 'b', 'c', 'd'].map((id) => ({ id, start: counter() })));
+    test = await startSystem([
+      ...['a', 'b', 'c', 'd'].map((id) => ({ id, start: counter() })),
+      {
+        id: 'risk',
+        start: {
+          actor: { module: siblingModule('../../actors/risk/worker', import.meta.url), export: 'riskActor' },
+          input: { instruments: [btcSpec], executionId: 'd' },
+        },
+      },
+    ]);
   }, 30_000);
 
   afterAll(async () => {
@@ -100,6 +112,40 @@ describe('tracing across worker threads', () => {
     expect(span.attributes['foxtrot.actor.state.before']).toBe('idle');
     expect(span.attributes['foxtrot.actor.state.after']).toBe('armed');
     expect(span.attributes['foxtrot.actor.context.changed']).toEqual(['armedMs']);
+  });
+
+  it("names every context field a fast handler changed: risk's screening of an order", async () => {
+    const risk = test.system.ref('risk', riskProtocol);
+    risk.tell('balance', { currency: 'USDT', free: '100000' });
+    await risk.ask('submit', { order: btcOrder('traced-ok') });
+    await risk.ask('submit', { order: btcOrder('traced-unknown', { instrumentId: 'NOPE.SIM' }) });
+    const changed = async (clientOrderId: string) => {
+      const span = await waitFor(
+        () =>
+          receiver.spans.find(
+            (s) =>
+              s.kind === 'CONSUMER' &&
+              s.attributes['foxtrot.actor.id'] === 'risk' &&
+              String(s.attributes['foxtrot.message.payload']).includes(clientOrderId),
+          ),
+        10_000,
+        `risk's span of ${clientOrderId}`,
+      );
+      return [...(span.attributes['foxtrot.actor.context.changed'] as string[])].sort();
+    };
+    // Passed: held open, counted by the throttle.
+    expect(await changed('traced-ok')).toEqual(
+      [
+        'knownOrderIds',
+        'knownOrderQueue',
+        'lastDecision',
+        'openOrderCount',
+        'openOrders',
+        'submitWindow',
+      ].sort(),
+    );
+    // Denied at the first check (an unknown instrument): the throttle never saw it.
+    expect(await changed('traced-unknown')).toEqual(['knownOrderIds', 'knownOrderQueue', 'lastDecision']);
   });
 
   it('gives a failing message error status, and the restart joins its trace', async () => {
