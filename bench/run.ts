@@ -20,6 +20,7 @@ import { fillMathBench } from './suites/fill-math.ts';
 import { journalBench } from './suites/journal.ts';
 import { memoryBench } from './suites/memory.ts';
 import { ordersBench } from './suites/orders.ts';
+import { otelSpanBench } from './suites/otel-span.ts';
 import { recoveryBench } from './suites/recovery.ts';
 import { restartBench } from './suites/restart.ts';
 import { soakBench } from './suites/soak.ts';
@@ -44,6 +45,7 @@ const benches: AnyBench[] = [
   recoveryBench,
   tracingOrdersBench,
   tracingTickToOrderBench,
+  otelSpanBench,
   backtestEventsBench,
   backtestSweepBench,
   memoryBench,
