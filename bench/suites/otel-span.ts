@@ -76,6 +76,16 @@ async function spanCost(made: SdkTracer, count: number): Promise<number> {
   return (elapsed * 1000) / count;
 }
 
+/** The cost per span on a fresh SDK tracer, shut down after. */
+async function sdkSpanCost(encode: boolean, count: number): Promise<number> {
+  const made = sdkTracer(encode);
+  try {
+    return await spanCost(made, count);
+  } finally {
+    await made.provider?.shutdown();
+  }
+}
+
 export const otelSpanBench = defineBench({
   name: 'otel-span',
   description:
@@ -92,22 +102,8 @@ export const otelSpanBench = defineBench({
   },
   variants: {
     'noop-tracer': async (c) => ({ cost: await spanCost(c.noop, c.count) }),
-    'sdk-made': async (c) => {
-      const made = sdkTracer(false);
-      try {
-        return { cost: await spanCost(made, c.count) };
-      } finally {
-        await made.provider?.shutdown();
-      }
-    },
-    'sdk-made-protobuf': async (c) => {
-      const made = sdkTracer(true);
-      try {
-        return { cost: await spanCost(made, c.count) };
-      } finally {
-        await made.provider?.shutdown();
-      }
-    },
+    'sdk-made': async (c) => ({ cost: await sdkSpanCost(false, c.count) }),
+    'sdk-made-protobuf': async (c) => ({ cost: await sdkSpanCost(true, c.count) }),
   },
   async teardown() {},
 });
