@@ -19,7 +19,10 @@ export interface ActorStart {
   persist?: boolean;
   /** Keep a spare worker with the actor's modules loaded, so a restart skips the worker's start-up. */
   standby?: boolean;
-  /** How long the actor may take to start. Default 10 s. */
+  /**
+   * How long the actor may take to start. Default 10 s. After a start that ran out of it the next one gets twice
+   * as long, up to 16 times this, until one succeeds: a restore of a large state does not time out for ever.
+   */
   startTimeoutMs?: number;
   /** Forward every XState inspection event of this actor (made cloneable) to the system's onInspection. */
   inspect?: boolean;

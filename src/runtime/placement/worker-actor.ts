@@ -45,6 +45,10 @@ interface Spawned {
 
 type Phase = 'idle' | 'starting' | 'running' | 'stopping' | 'failing';
 
+const DEFAULT_START_TIMEOUT_MS = 10_000;
+/** How far the start timeout may grow after starts that ran out of it: a restore that slow is likely hung. */
+const MAX_START_TIMEOUT_GROWTH = 16;
+
 /**
  * An actor in a worker thread of its own, as a supervisor's child. It watches the worker for every kind of
  * failure (an uncaught error, an exit, its memory limit, missed heartbeats, its machine failing), and on restart
@@ -67,6 +71,13 @@ export class WorkerActor implements ChildHandle {
   private failedWhileStarting: { reason: ExitReason; selfReported: boolean } | undefined;
   /** The state last saved, so that a watermarks-only update can be saved without reading the store back. */
   private lastState: StoredActorState | undefined;
+  /**
+   * The next start's time limit. A start that ran out of it doubles it, up to MAX_START_TIMEOUT_GROWTH times the
+   * configured one, and a start that succeeds puts it back. A restore of a large state can take longer than the
+   * limit: each restart would begin it again and time out again, and as each attempt takes the whole limit, the
+   * supervisor's restart intensity would never trip either.
+   */
+  private startLimitMs: number | undefined;
 
   constructor(
     private readonly ctx: PlacementContext,
@@ -112,24 +123,34 @@ export class WorkerActor implements ChildHandle {
       const exitedEarly = spawned.exited.then((code) => {
         throw spawned.lastError ?? new Error(`worker exited with code ${code} while starting`);
       });
+      const configuredMs = this.start_.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+      const limitMs = this.startLimitMs ?? configuredMs;
       const outcome = await withTimeout(
         Promise.race([spawned.control.start(transfer(init, [port2])), exitedEarly]).then(
           () => 'started' as const,
         ),
-        this.start_.startTimeoutMs ?? 10_000,
+        limitMs,
         'timed-out' as const,
       );
-      if (outcome === 'timed-out')
-        throw new Error(`did not start within ${this.start_.startTimeoutMs ?? 10_000} ms`);
+      if (outcome === 'timed-out') {
+        this.startLimitMs = Math.min(2 * limitMs, MAX_START_TIMEOUT_GROWTH * configuredMs);
+        throw new Error(
+          `did not start within ${limitMs} ms${restored ? ' (restoring its saved state)' : ''}; ` +
+            `the next start may take ${this.startLimitMs} ms`,
+        );
+      }
     } catch (error) {
-      this.failedWhileStarting = undefined;
       await this.terminate(spawned);
       this.ctx.mainRouter.peerDown(this.id);
       this.current = undefined;
       this.phase = 'idle';
+      // Cleared once the worker is gone: its exit, reported while terminating it, would otherwise be taken for an
+      // early failure of the next start's worker and kill it.
+      this.failedWhileStarting = undefined;
       throw new ChildStartError(this.id, error);
     }
     this.phase = 'running';
+    this.startLimitMs = undefined;
     spawned.lastBeat = Date.now();
     this.ctx.directory.upWorker(this.id, {
       key: endpointKey,
