@@ -1,6 +1,6 @@
 import { type ActorIO, type EnvelopeOptions, type MessageMeta, perActor } from '../../src/index.ts';
 import { STREAM } from '../../src/persistence/layout.ts';
-import { changesReservation, portfolioOrderOf } from '../portfolio/book.ts';
+import { changesReservation, portfolioOrderOf } from '../portfolio/order-events.ts';
 import type { ExecutionContext } from './machine.ts';
 import { executionMetrics } from './metrics.ts';
 import { type Emission, EXTERNAL_STRATEGY } from './orders.ts';

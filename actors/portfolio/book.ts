@@ -2,17 +2,9 @@ import { type Balances, credit, freeOf, lock } from '../../src/domain/account.ts
 import { Decimal } from '../../src/domain/decimal.ts';
 import type { InstrumentSpec } from '../../src/domain/instrument.ts';
 import { applyFill, flatPosition, type Position } from '../../src/domain/position.ts';
+import { changesReservation, type PortfolioOrder } from './order-events.ts';
 
-export interface PortfolioOrder {
-  clientOrderId: string;
-  instrumentId: string;
-  side: 'BUY' | 'SELL';
-  quantity: string;
-  filledQuantity: string;
-  price?: string;
-  status: string;
-  positionId?: string;
-}
+export type { PortfolioOrder };
 
 export interface FillReport {
   tradeId: string;
@@ -50,8 +42,6 @@ export interface BookResult {
   updates: BookUpdate[];
 }
 
-const CLOSED = new Set(['DENIED', 'REJECTED', 'CANCELED', 'EXPIRED', 'FILLED']);
-
 function spec(book: Book, instrumentId: string): InstrumentSpec {
   const found = book.instruments[instrumentId];
   if (found === undefined) throw new Error(`instrument ${instrumentId} is not known to the portfolio`);
@@ -81,23 +71,6 @@ function release(book: Book, clientOrderId: string, amount?: Decimal): Book {
   if (left.sign <= 0) delete reservations[clientOrderId];
   else reservations[clientOrderId] = { ...reservation, amount: left.toString() };
   return { ...book, reservations, balances: lock(book.balances, reservation.currency, released.neg()) };
-}
-
-/**
- * Whether an order event can change what the order holds locked: its submission, or its close other than by a
- * fill (a fill releases its own part). Execution sends the portfolio only these; the rest would change nothing.
- */
-export function changesReservation(eventType: string, status: string): boolean {
-  return eventType === 'Submitted' || (CLOSED.has(status) && eventType !== 'Filled');
-}
-
-/** The fields of an order the portfolio reads: what execution sends it, rather than the whole order. */
-export function portfolioOrderOf(order: PortfolioOrder): PortfolioOrder {
-  const { clientOrderId, instrumentId, side, quantity, filledQuantity, price, status, positionId } = order;
-  const slim: PortfolioOrder = { clientOrderId, instrumentId, side, quantity, filledQuantity, status };
-  if (price !== undefined) slim.price = price;
-  if (positionId !== undefined) slim.positionId = positionId;
-  return slim;
 }
 
 /**
