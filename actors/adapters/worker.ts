@@ -1,5 +1,5 @@
 import { fromPromise, sendParent } from 'xstate';
-import { type ActorIO, defineActor, type FastHandler } from '../../src/index.ts';
+import { type ActorIO, defineActor, type FastHandler, perActor } from '../../src/index.ts';
 import { CircuitBreaker } from '../../src/resilience/circuit-breaker.ts';
 import { describeError } from '../../src/resilience/errors.ts';
 import { connectionMachine } from './connection-machine.ts';
@@ -24,17 +24,64 @@ interface Session {
   routed: number;
 }
 
-/** Makes a call to the venue; what the machine must learn of it comes back through `send`. */
-type Caller = (context: AdapterContext, call: VenueCall, send: (event: AdapterInternalEvent) => void) => void;
+/** One incarnation's venue session and its calls, shared by the fast handlers and the effects. */
+interface Venue {
+  /** The session, made at the first effect that has the adapter's context: the machine's entry. */
+  sessionFor(context: AdapterContext): Session;
+  readonly session: Session | undefined;
+  /** Makes a call to the venue; what the machine must learn of it comes back through `send`. */
+  perform(context: AdapterContext, call: VenueCall, send: (event: AdapterInternalEvent) => void): void;
+}
 
-/** Each incarnation's venue calls, by the ActorIO it was given: the fast handlers reach its session through it. */
-const callers = new WeakMap<ActorIO, Caller>();
+const venueOf = perActor((io: ActorIO): Venue => {
+  let session: Session | undefined;
+  const sessionFor = (context: AdapterContext): Session => {
+    session ??= {
+      client: new SimVenueClient(io, {
+        venue: context.venue,
+        venueActorId: context.venueActorId,
+        callTimeoutMs: context.callTimeoutMs,
+      }),
+      breaker: new CircuitBreaker(`venue ${context.venue}`, {
+        failureThreshold: context.breaker.failureThreshold,
+        openMs: context.breaker.resetTimeoutMs,
+        now: io.now,
+        isFailure: countsAgainstVenue,
+        onStateChange: (from, to) => io.log.warn({ venue: context.venue, from, to }, 'venue circuit changed'),
+      }),
+      routed: 0,
+    };
+    return session;
+  };
+  return {
+    sessionFor,
+    get session() {
+      return session;
+    },
+    perform(context, call, send) {
+      const current = sessionFor(context);
+      callVenue(current.client, current.breaker, call).then(
+        (result) => {
+          if (isOrderCall(call)) current.routed += 1;
+          else send({ type: 'call.done', call, result });
+        },
+        (error: unknown) => {
+          io.log.warn(
+            { venue: context.venue, call: call.kind, error: describeError(error) },
+            'venue call failed',
+          );
+          send({ type: 'call.failed', call, reason: reasonOf(error), outcomeUnknown: outcomeUnknown(error) });
+        },
+      );
+    },
+  };
+});
 
 const routeOrderMessage: FastHandler<typeof adapterMachine> = (message, actor, io) => {
   const context = actor.snapshot.context;
   const routing = routeOrder(context, message as OrderMessage);
   if (routing === undefined) return;
-  if ('call' in routing) callers.get(io)?.(context, routing.call, actor.send);
+  if ('call' in routing) venueOf(io).perform(context, routing.call, actor.send);
   else io.tell(context.executionId, 'venueEvent', routing.refusal);
 };
 
@@ -68,47 +115,10 @@ export const adapterActor = defineActor({
     },
   },
   effects: (io) => {
-    let session: Session | undefined;
-    // Made at the first effect that has the adapter's context: the machine's entry, before it connects.
-    const sessionFor = (context: AdapterContext): Session => {
-      session ??= {
-        client: new SimVenueClient(io, {
-          venue: context.venue,
-          venueActorId: context.venueActorId,
-          callTimeoutMs: context.callTimeoutMs,
-        }),
-        breaker: new CircuitBreaker(`venue ${context.venue}`, {
-          failureThreshold: context.breaker.failureThreshold,
-          openMs: context.breaker.resetTimeoutMs,
-          now: io.now,
-          isFailure: countsAgainstVenue,
-          onStateChange: (from, to) =>
-            io.log.warn({ venue: context.venue, from, to }, 'venue circuit changed'),
-        }),
-        routed: 0,
-      };
-      return session;
-    };
-    const perform: Caller = (context, call, send) => {
-      const current = sessionFor(context);
-      callVenue(current.client, current.breaker, call).then(
-        (result) => {
-          if (isOrderCall(call)) current.routed += 1;
-          else send({ type: 'call.done', call, result });
-        },
-        (error: unknown) => {
-          io.log.warn(
-            { venue: context.venue, call: call.kind, error: describeError(error) },
-            'venue call failed',
-          );
-          send({ type: 'call.failed', call, reason: reasonOf(error), outcomeUnknown: outcomeUnknown(error) });
-        },
-      );
-    };
-    callers.set(io, perform);
+    const venue = venueOf(io);
     const live = (): Session => {
-      if (session === undefined) throw new Error('the adapter has not started its session yet');
-      return session;
+      if (venue.session === undefined) throw new Error('the adapter has not started its session yet');
+      return venue.session;
     };
     return {
       actors: {
@@ -130,14 +140,14 @@ export const adapterActor = defineActor({
       },
       actions: {
         configure: ({ context }) => {
-          sessionFor(context);
+          venue.sessionFor(context);
         },
-        call: ({ context, self }, { call }) => perform(context, call, (event) => self.send(event)),
+        call: ({ context, self }, { call }) => venue.perform(context, call, (event) => self.send(event)),
         report: ({ context }, { reports }) => {
           for (const report of reports) io.tell(context.executionId, 'venueEvent', report);
         },
         reconcile: ({ context, self }, params) => {
-          const { client, breaker } = sessionFor(context);
+          const { client, breaker } = venue.sessionFor(context);
           const askExecution = () =>
             io.ask(context.executionId, 'openOrders', {}, { timeoutMs: context.callTimeoutMs });
           collectSessionFacts(client, breaker, params, askExecution).then(
@@ -164,10 +174,10 @@ export const adapterActor = defineActor({
           io.reply(event.meta, {
             venue: context.venue,
             connection: context.connection,
-            breaker: session?.breaker.state ?? 'closed',
+            breaker: venue.session?.breaker.state ?? 'closed',
             reconnects: Math.max(0, context.sessions - 1),
             subscriptions: context.subscriptions,
-            routed: session?.routed ?? 0,
+            routed: venue.session?.routed ?? 0,
             failedCalls: context.failedCalls,
           });
         },

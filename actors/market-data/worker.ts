@@ -11,7 +11,7 @@ function feedOf(io: ActorIO, context: MarketDataContext): Feed {
   let feed = feeds.get(io);
   if (feed === undefined) {
     const barsDue = (at: number, everyMs: number) =>
-      io.tell(io.self, 'barsDue', everyMs > 0 ? { at, everyMs } : { at }, { trace: 'high-rate' });
+      io.tell(io.self, 'barsDue', { at, everyMs }, { trace: 'high-rate' });
     feed = new Feed(
       io,
       context.maxInFlight,

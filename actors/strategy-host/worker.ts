@@ -72,10 +72,9 @@ const portfolioEvent: FastHandler<typeof strategyHostMachine> = (message, actor,
   const next = trackPosition(context, message as Parameters<typeof trackPosition>[1]);
   if (next === undefined) return;
   actor.update(next);
-  const position = context.positions[(message.payload as { instrumentId: string }).instrumentId];
-  if (snapshot.value === 'running' && position !== undefined) {
+  const position = next.positions[(message.payload as { instrumentId: string }).instrumentId];
+  if (snapshot.value === 'running' && position !== undefined)
     slots.get(io)?.session?.positionChanged(position, context);
-  }
 };
 
 /** A subscription as plain data with no undefined fields: it is persisted and sent to market data. */
