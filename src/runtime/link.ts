@@ -230,8 +230,9 @@ export class Link {
     return true;
   }
 
-  get ackPending(): boolean {
-    return this.port !== undefined && this.committed > this.ackSent;
+  /** Envelopes taken and committed whose acknowledgement has not gone yet. */
+  get ackBacklog(): number {
+    return this.port === undefined ? 0 : this.committed - this.ackSent;
   }
 
   /** Acknowledges what was committed, on its own: for when no batch went the other way to carry it. */
