@@ -1,4 +1,5 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import { decodeBatch, encodeBatch } from './batch-codec.ts';
 import type { Envelope } from './envelope.ts';
 import { isLinkMessage, type LinkMessage } from './wire.ts';
 
@@ -216,9 +217,9 @@ export class Link {
     if (acknowledge) this.committed = this.received;
     const start = this.postedUpTo - this.ackedUpTo;
     if (start >= this.unacked.length) return false;
-    // postMessage clones synchronously, so the live array can be posted when the whole of it is new.
+    // Encoding (or postMessage's clone) copies synchronously, so the live array can go when the whole of it is new.
     const batch = start === 0 ? this.unacked : this.unacked.slice(start);
-    const message: LinkMessage = { t: 'batch', s: this.postedUpTo + 1, e: batch };
+    const message: LinkMessage = { t: 'batch', s: this.postedUpTo + 1, e: encodeBatch(batch) ?? batch };
     if (acknowledge && this.committed > this.ackSent) {
       message.a = this.committed;
       this.ackSent = this.committed;
@@ -270,7 +271,14 @@ export class Link {
       return;
     }
     if (message.a !== undefined) this.acknowledge(message.a);
-    this.events.onBatch(this, message.s, message.e, message.r ?? 0);
+    let envelopes: readonly unknown[];
+    try {
+      envelopes = message.e instanceof Uint8Array ? decodeBatch(message.e) : message.e;
+    } catch (error) {
+      this.events.onInvalid(this, `undecodable batch: ${(error as Error).message}`);
+      return;
+    }
+    this.events.onBatch(this, message.s, envelopes, message.r ?? 0);
   }
 
   private acknowledge(upTo: number): void {

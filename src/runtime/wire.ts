@@ -9,16 +9,17 @@ import type { Envelope } from './envelope.ts';
  * a batch carries one (`a`) when the two directions have traffic at the same time, which saves a post. `r` marks
  * envelopes sent again: those numbered up to `r` were posted before, to an earlier incarnation of the receiver or
  * by an earlier incarnation of the sender, and may have been handled already (see Envelope.redelivered).
+ * `e` is the envelopes encoded (see batch-codec.ts), or the envelopes themselves when the codec cannot carry them.
  */
 export type LinkMessage =
-  | { t: 'batch'; s: number; e: Envelope[]; a?: number; r?: number }
+  | { t: 'batch'; s: number; e: Envelope[] | Uint8Array; a?: number; r?: number }
   | { t: 'ack'; s: number };
 
 const LinkMessageSchema = Type.Union([
   Type.Object({
     t: Type.Literal('batch'),
     s: Type.Integer({ minimum: 1 }),
-    e: Type.Array(Type.Unknown()),
+    e: Type.Union([Type.Uint8Array(), Type.Array(Type.Unknown())]),
     a: Type.Optional(Type.Integer({ minimum: 0 })),
     r: Type.Optional(Type.Integer({ minimum: 0 })),
   }),
