@@ -2,6 +2,7 @@ import { marketDataProtocol } from '../../actors/market-data/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
 import { type ActorStart, ActorSystem, type EnvelopeOptions, siblingModule } from '../../src/index.ts';
 import { latencySinkProtocol } from '../actors/latency-sink.ts';
+import { type RelayInput, relayProtocol } from '../actors/relay.ts';
 import { startRawChain } from '../baselines/hop-chain.ts';
 import { defineBench } from '../lib/harness.ts';
 import { benchSpec } from '../lib/instrument.ts';
@@ -126,6 +127,14 @@ export async function startTickPipeline(every: number): Promise<ActorSystem> {
   return system;
 }
 
+/** p50 and p99 from each tick's sending to the arrival of what it caused at the sink, in us. */
+async function latencies(system: ActorSystem, sinkId: string, sent: number[], expected: number) {
+  const sink = system.ref(sinkId, latencySinkProtocol);
+  const collect = async () => (await sink.ask('collect', {})).arrivals;
+  const arrivals = await gather(collect, expected, 60_000);
+  return percentiles(arrivals.map(({ price, at }) => (at - (sent[indexOf(price)] as number)) * 1000));
+}
+
 /** Sends `count` ticks into a pipeline's market data at `rate`; p50 and p99 from each tick to its order, in us. */
 export async function ticksToOrders(
   system: ActorSystem,
@@ -135,11 +144,47 @@ export async function ticksToOrders(
   options?: EnvelopeOptions,
 ) {
   const marketData = system.ref('market-data', marketDataProtocol);
-  const sink = system.ref('adapter-SIM', latencySinkProtocol);
   const sent = await paced(count, rate, (index) => marketData.tell('quote', quote(index), options));
-  const collect = async () => (await sink.ask('collect', {})).arrivals;
-  const orders = await gather(collect, Math.floor(count / every), 60_000);
-  return percentiles(orders.map(({ price, at }) => (at - (sent[indexOf(price)] as number)) * 1000));
+  return latencies(system, 'adapter-SIM', sent, Math.floor(count / every));
+}
+
+/** The runtime's floor: HOPS - 1 relays in workers that only pass each message on, then the latency sink. */
+async function startRelayChain(): Promise<ActorSystem> {
+  const relays = Array.from({ length: HOPS - 1 }, (_, k) => {
+    const input: RelayInput = { next: k === HOPS - 2 ? 'sink' : `relay-${k + 2}` };
+    return {
+      id: `relay-${k + 1}`,
+      start: {
+        actor: { module: siblingModule('../actors/relay', import.meta.url), export: 'relayActor' },
+        persist: false,
+        input,
+      },
+    };
+  });
+  return ActorSystem.start({
+    id: 'tick-relays',
+    flags: { strategy: 'one_for_one' },
+    children: [
+      {
+        id: 'sink',
+        start: {
+          actor: {
+            module: siblingModule('../actors/latency-sink', import.meta.url),
+            export: 'latencySinkActor',
+          },
+          persist: false,
+        },
+      },
+      ...relays.reverse(),
+    ],
+  });
+}
+
+/** Every tick through the relay chain at `rate`, as an order would carry its bid. */
+async function ticksThroughRelays(system: ActorSystem, count: number, rate: number) {
+  const first = system.ref('relay-1', relayProtocol);
+  const sent = await paced(count, rate, (index) => first.tell('submit', { order: { price: bidOf(index) } }));
+  return latencies(system, 'sink', sent, count);
 }
 
 /**
@@ -154,12 +199,18 @@ function tickToOrderBench(rate: number, every: number) {
       `Latency from a quote tick entering market data to the order it causes arriving at the venue, through a ` +
       `strategy, risk and execution each in its own worker, at ${rate} ticks/s with an order on every ` +
       `${every === 1 ? 'tick' : `${every}th tick`}; against ${HOPS} raw postMessage hops between bare workers ` +
-      'for every tick at the same rate.',
+      `for every tick at the same rate. relay-actors: every tick through ${HOPS} hops of the runtime whose ` +
+      'actors only pass it on (the floor the runtime sets before any trading work).',
     baseline: 'raw-hops',
     metrics: { p50: { unit: 'us', better: 'lower' }, p99: { unit: 'us', better: 'lower' } },
     async setup(quick) {
       const seconds = quick ? 1 : 3;
-      return { count: rate * seconds, chain: startRawChain(HOPS), system: await startTickPipeline(every) };
+      return {
+        count: rate * seconds,
+        chain: startRawChain(HOPS),
+        system: await startTickPipeline(every),
+        relays: await startRelayChain(),
+      };
     },
     variants: {
       'raw-hops': async (c) => {
@@ -168,11 +219,13 @@ function tickToOrderBench(rate: number, every: number) {
         // One FIFO path and every message arrives: the k-th arrival is the k-th tick.
         return percentiles(sent.map((at, k) => ((arrivals[k] as number) - at) * 1000));
       },
+      'relay-actors': (c) => ticksThroughRelays(c.relays, c.count, rate),
       actors: (c) => ticksToOrders(c.system, c.count, rate, every),
     },
     async teardown(c) {
       await c.chain.close();
       await c.system.stop();
+      await c.relays.stop();
     },
     targets:
       rate >= 10_000
