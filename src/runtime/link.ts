@@ -231,9 +231,8 @@ export class Link {
     return true;
   }
 
-  /** Envelopes taken and committed whose acknowledgement has not gone yet. */
-  get ackBacklog(): number {
-    return this.port === undefined ? 0 : this.committed - this.ackSent;
+  get ackPending(): boolean {
+    return this.port !== undefined && this.committed > this.ackSent;
   }
 
   /** Acknowledges what was committed, on its own: for when no batch went the other way to carry it. */

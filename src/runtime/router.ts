@@ -15,11 +15,6 @@ import { actorOf, REJECTED_TYPE, REPLY_TYPE, type RejectionPayload } from './wir
  */
 const STALL_MS = 20;
 
-/** The longest an acknowledgement waits for a batch to carry it (see scheduleAcks). */
-const ACK_DELAY_MS = 5;
-/** A peer's window this much used (1/8) is acknowledged at the end of the loop iteration, not after a delay. */
-const ACK_EAGER_FRACTION = 8;
-
 /** Something in this thread that takes envelopes: an actor cell, or an inline actor's mailbox. */
 export interface LocalTarget {
   accept(envelope: Envelope): void;
@@ -111,8 +106,7 @@ export class Router {
   private readonly poison: Set<string>;
   private localQueue: Envelope[] = [];
   private commitScheduled = false;
-  private ackScheduled: 'now' | 'later' | undefined;
-  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private ackScheduled = false;
   private linkCount = 0;
   /** Batches that arrived while this endpoint held sends beyond a window: taken in order once it has room. */
   private readonly paused: Array<{
@@ -238,7 +232,6 @@ export class Router {
   halt(): void {
     this.halted = true;
     if (this.stallTimer !== undefined) clearTimeout(this.stallTimer);
-    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
   }
 
   /**
@@ -648,34 +641,18 @@ export class Router {
     for (const hook of this.commitHooks) hook();
     if (this.halted) return;
     for (const link of this.links.values()) this.writeBoard(link);
-    let backlog = 0;
+    let ackPending = false;
     for (const link of this.links.values()) {
       link.flush(true);
-      backlog = Math.max(backlog, link.ackBacklog);
+      ackPending ||= link.ackPending;
     }
-    if (backlog > 0) this.scheduleAcks(backlog);
-  };
-
-  /**
-   * An acknowledgement with no batch to ride on waits: a batch going the other way (a reply, an order event, the
-   * next request) usually comes first and carries it. A post of its own wakes the peer's thread for nothing but
-   * bookkeeping, and on a machine with few cores that wake-up competes with the messages that matter. It waits
-   * ACK_DELAY_MS at most, and only the end of this loop iteration once a peer's window is filling up.
-   */
-  private scheduleAcks(backlog: number): void {
-    const eager = backlog >= this.options.window / ACK_EAGER_FRACTION;
-    if (this.ackScheduled === 'now' || (this.ackScheduled === 'later' && !eager)) return;
-    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    if (eager) {
-      this.ackScheduled = 'now';
+    // An acknowledgement with no batch to ride on waits for the end of this loop iteration: a reply or the next
+    // request often comes first and carries it, which saves a post each way in request/reply traffic.
+    if (ackPending && !this.ackScheduled) {
+      this.ackScheduled = true;
       setImmediate(this.sendAcks);
-    } else {
-      this.ackScheduled = 'later';
-      this.ackTimer = setTimeout(this.sendAcks, ACK_DELAY_MS);
-      this.ackTimer.unref?.();
     }
-  }
+  };
 
   private writeBoard(link: Link): void {
     const board = this.options.board;
@@ -683,9 +660,7 @@ export class Router {
   }
 
   private readonly sendAcks = (): void => {
-    if (this.ackTimer !== undefined) clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    this.ackScheduled = undefined;
+    this.ackScheduled = false;
     if (this.halted) return;
     for (const link of this.links.values()) link.sendAck();
   };
