@@ -7,6 +7,8 @@ export const RUNTIME_PACKAGES = [
   '@sinclair/typebox/compiler',
   'pino',
   'comlink',
+  // Every link's larger batches (batch-codec.ts).
+  'msgpackr',
   // Every thread's metrics (tracing and the exporters load only when an endpoint is configured).
   '@opentelemetry/api',
   '@opentelemetry/core',
