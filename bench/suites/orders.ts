@@ -159,28 +159,39 @@ export async function throughActors(system: ActorSystem, batch: OrderRequest[]):
 const WARM_UP_ORDERS = 20_000;
 
 /**
- * Each repetition runs on actors of its own (journaled, on a store of its own too), as the baseline starts each one
- * from an empty book. Orders here never close (the sink answers none): actors kept across repetitions would hold
- * every earlier repetition's orders open, 800,000 by the last of a full run, which risk's open-order limit keeps a
- * node from doing (the node's default is 200). Kept actors ran each repetition slower than the last, and
- * execution's snapshots grew until one blocked its thread for longer than the heartbeat allows (seen at 500,000
- * open orders).
+ * The batch's rate through a pipeline of its own (`start`), after WARM_UP_ORDERS. Each repetition runs on actors of
+ * its own (journaled, on a store of its own too), as the baseline starts each one from an empty book. Orders here
+ * never close (the sink answers none): actors kept across repetitions would hold every earlier repetition's orders
+ * open, 800,000 by the last of a full run, which risk's open-order limit keeps a node from doing (the node's default
+ * is 200). With kept actors one full run's repetitions spread from 27 k to 65 k orders/s, and execution's snapshots
+ * grew until one blocked its thread for longer than the heartbeat allows (seen at 500,000 open orders).
  */
-async function throughFreshActors(
-  placement: 'inline' | 'worker',
+export async function throughFreshPipeline(
+  start: () => Promise<ActorSystem>,
   batch: OrderRequest[],
-  journaled = false,
 ): Promise<number> {
-  const dir = journaled ? mkdtempSync(join(tmpdir(), 'foxtrot-bench-orders-')) : undefined;
-  const store = dir === undefined ? undefined : FoxtrotStore.open(dir);
-  const system = await startPipeline(placement, store);
+  const system = await start();
   try {
     await throughActors(system, orders(WARM_UP_ORDERS));
     return await throughActors(system, batch);
   } finally {
     await system.stop();
-    await store?.close();
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function throughFreshActors(
+  placement: 'inline' | 'worker',
+  batch: OrderRequest[],
+  journaled = false,
+): Promise<number> {
+  if (!journaled) return throughFreshPipeline(() => startPipeline(placement), batch);
+  const dir = mkdtempSync(join(tmpdir(), 'foxtrot-bench-orders-'));
+  const store = FoxtrotStore.open(dir);
+  try {
+    return await throughFreshPipeline(() => startPipeline(placement, store), batch);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

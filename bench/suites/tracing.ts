@@ -3,7 +3,7 @@ import { resolveTelemetry, telemetryConfigFromEnv } from '../../src/telemetry/se
 import { resetThreadTelemetry, ThreadTelemetry } from '../../src/telemetry/thread-telemetry.ts';
 import { defineBench } from '../lib/harness.ts';
 import { type OtlpSink, startOtlpSink } from '../lib/otlp-sink.ts';
-import { orders, startPipeline, throughActors } from './orders.ts';
+import { orders, startPipeline, throughFreshPipeline } from './orders.ts';
 import { startTickPipeline, ticksToOrders } from './tick-to-order.ts';
 
 type TracingMode = 'off' | 'orders' | 'everything';
@@ -55,26 +55,30 @@ export const tracingOrdersBench = defineBench({
   name: 'tracing-orders',
   description:
     'Orders through risk, execution and the portfolio in worker threads (the orders bench), with tracing off and ' +
-    'with every order traced (a CONSUMER and a PRODUCER span per hop) and exported over OTLP/HTTP to a local sink.',
+    'with every order traced (a CONSUMER and a PRODUCER span per hop) and exported over OTLP/HTTP to a local sink; ' +
+    'each repetition on actors of its own, as in the orders bench.',
   baseline: 'tracing-off',
   metrics: { rate: { unit: 'orders/s', better: 'higher' } },
   async setup(quick) {
     const sink = await startOtlpSink();
     await tracingMainThread(sink);
-    return {
-      sink,
-      count: quick ? 20_000 : 100_000,
-      off: await underMode('off', sink, () => startPipeline('worker')),
-      traced: await underMode('orders', sink, () => startPipeline('worker')),
-    };
+    return { sink, count: quick ? 20_000 : 100_000 };
   },
   variants: {
-    'tracing-off': async (c) => ({ rate: await throughActors(c.off, orders(c.count)) }),
-    'orders-sampled': async (c) => ({ rate: await throughActors(c.traced, orders(c.count)) }),
+    'tracing-off': async (c) => ({
+      rate: await throughFreshPipeline(
+        () => underMode('off', c.sink, () => startPipeline('worker')),
+        orders(c.count),
+      ),
+    }),
+    'orders-sampled': async (c) => ({
+      rate: await throughFreshPipeline(
+        () => underMode('orders', c.sink, () => startPipeline('worker')),
+        orders(c.count),
+      ),
+    }),
   },
   async teardown(c) {
-    await c.off.stop();
-    await c.traced.stop();
     await resetThreadTelemetry();
     await c.sink.close();
   },
