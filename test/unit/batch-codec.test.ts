@@ -57,6 +57,14 @@ describe('batch codec', () => {
     expect(decodeBatch(encodeBatch(batch) as Uint8Array)).toEqual(batch);
   });
 
+  it('carries a batch of more shapes than msgpackr has record slots for (64)', () => {
+    const batch = batchOf(200, (i) => ({
+      [`field${i}`]: i,
+      [`other${i % 7}`]: { depth: { [`k${i}`]: [i] } },
+    }));
+    expect(decodeBatch(encodeBatch(batch) as Uint8Array)).toEqual(batch);
+  });
+
   it('leaves a small batch, or one it cannot carry, to structured clone', () => {
     const envelopes = batchOf(ENCODE_FROM, (i) => createEnvelope('a', 'b', 'n', { n: i }));
     expect(encodeBatch(envelopes.slice(1))).toBeUndefined();
