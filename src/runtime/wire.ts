@@ -9,7 +9,8 @@ import type { Envelope } from './envelope.ts';
  * a batch carries one (`a`) when the two directions have traffic at the same time, which saves a post. `r` marks
  * envelopes sent again: those numbered up to `r` were posted before, to an earlier incarnation of the receiver or
  * by an earlier incarnation of the sender, and may have been handled already (see Envelope.redelivered).
- * `e` is the envelopes encoded (see batch-codec.ts), or the envelopes themselves when the codec cannot carry them.
+ * `e` is the envelopes encoded (see batch-codec.ts), or the envelopes themselves: a small batch, or one the codec
+ * cannot carry.
  */
 export type LinkMessage =
   | { t: 'batch'; s: number; e: Envelope[] | Uint8Array; a?: number; r?: number }
