@@ -16,8 +16,16 @@ import { Packr, Unpackr } from 'msgpackr';
 /** The fewest envelopes a batch must hold to be encoded. */
 export const ENCODE_FROM = 16;
 
+/** A batch that holds an object with an own `__proto__` key: it goes by structured clone (see useRecords). */
+class OwnProtoKey extends TypeError {}
+
 const options = {
-  useRecords: true,
+  // msgpackr's reader renames an own `__proto__` key (its guard against prototype pollution): a batch holding one
+  // goes by structured clone, which keeps it as it is.
+  useRecords: (object: object) => {
+    if (Object.hasOwn(object, '__proto__')) throw new OwnProtoKey('an own __proto__ key');
+    return true;
+  },
   // Maps, Sets, typed arrays and Errors arrive as what they were, as with structured clone.
   moreTypes: true,
   // Own properties, as structured clone sends them: not what a class's toJSON would make of itself.
@@ -34,7 +42,7 @@ const unpackr = new Unpackr(options);
 /**
  * The batch as MessagePack, in a buffer of its own (what packr returns is a view of a larger, shared one); or
  * undefined when it is too small to gain from encoding, or holds something the codec does not carry (a cycle, a
- * symbol), and must go by structured clone instead.
+ * symbol, an own `__proto__` key), and must go by structured clone instead.
  */
 export function encodeBatch(envelopes: readonly unknown[]): Uint8Array | undefined {
   if (envelopes.length < ENCODE_FROM) return undefined;
