@@ -4,8 +4,6 @@ import type { InstrumentSpec } from '../../src/domain/instrument.ts';
 import { applyFill, flatPosition, type Position } from '../../src/domain/position.ts';
 import { changesReservation, type PortfolioOrder } from './order-events.ts';
 
-export type { PortfolioOrder };
-
 export interface FillReport {
   tradeId: string;
   quantity: string;

@@ -66,6 +66,12 @@ function percentiles(samples: number[]) {
   return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
 }
 
+/** Where the orders (or the relays' ticks) end: it records when each arrives and which tick caused it. */
+const latencySink: ActorStart = {
+  actor: { module: siblingModule('../actors/latency-sink', import.meta.url), export: 'latencySinkActor' },
+  persist: false,
+};
+
 export async function startTickPipeline(every: number): Promise<ActorSystem> {
   const actor = (folder: string, exportName: string, input: unknown): ActorStart => ({
     actor: { module: siblingModule(`../../actors/${folder}/worker`, import.meta.url), export: exportName },
@@ -78,13 +84,7 @@ export async function startTickPipeline(every: number): Promise<ActorSystem> {
     children: [
       {
         id: 'adapter-SIM',
-        start: {
-          actor: {
-            module: siblingModule('../actors/latency-sink', import.meta.url),
-            export: 'latencySinkActor',
-          },
-          persist: false,
-        },
+        start: latencySink,
       },
       {
         id: 'execution',
@@ -167,13 +167,7 @@ async function startRelayChain(): Promise<ActorSystem> {
     children: [
       {
         id: 'sink',
-        start: {
-          actor: {
-            module: siblingModule('../actors/latency-sink', import.meta.url),
-            export: 'latencySinkActor',
-          },
-          persist: false,
-        },
+        start: latencySink,
       },
       ...relays.reverse(),
     ],

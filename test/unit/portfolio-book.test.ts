@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Book,
-  deposit,
-  type OmsType,
-  onFill,
-  type PortfolioOrder,
-} from '../../actors/portfolio/book.ts';
+import { type Book, deposit, type OmsType, onFill } from '../../actors/portfolio/book.ts';
+import type { PortfolioOrder } from '../../actors/portfolio/order-events.ts';
 import { btcSpec } from '../fixtures/instruments.ts';
 
 const emptyBook = (omsType: OmsType): Book =>

@@ -50,12 +50,12 @@ setInterval(() => report({ t: 'heartbeat' }), data.heartbeatMs);
 report({ t: 'heartbeat' });
 
 const preloaded = data.preload ? loadDefinition(data.preload) : undefined;
+// A preload that fails is reported by start(), which loads again and rejects with the error.
+preloaded?.catch(() => undefined);
 const telemetryReady = initThreadTelemetry(data.actorId);
 // Made as the worker boots, not at start: pino compiles its redaction paths then (about 4 ms), which a restart
 // onto a standby worker would otherwise wait for.
 rootLogger();
-// A preload that fails is reported by start(), which loads again and rejects with the error.
-preloaded?.catch(() => undefined);
 
 let cell: ActorCell | undefined;
 let router: Router | undefined;
