@@ -1,17 +1,28 @@
 import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
 
 /** A chain of raw postMessage hops: the sender's port, then one bare relay worker per hop, the last one recording. */
-export interface RawChain {
+export interface RawChain<TArrival = number> {
   send(message: unknown): void;
-  /** Arrival times at the end of the chain since the last collect (epoch ms, microsecond resolution). */
-  collect(): Promise<number[]>;
+  /** What the last relay recorded since the last collect (by default arrival times: epoch ms, us resolution). */
+  collect(): Promise<TArrival[]>;
   close(): Promise<void>;
 }
 
-export function startRawChain(hops: number): RawChain {
+export interface RawChainOptions {
+  /** The relay worker; by default one that passes every message on and records bare arrival times. */
+  relay?: URL;
+  /** The `workerData` of the relay at each hop (0 is the first). */
+  workerData?: (hop: number) => unknown;
+}
+
+export function startRawChain<TArrival = number>(
+  hops: number,
+  options: RawChainOptions = {},
+): RawChain<TArrival> {
+  const relay = options.relay ?? new URL('./workers/relay.mjs', import.meta.url);
   const workers = Array.from(
     { length: hops },
-    () => new Worker(new URL('./workers/relay.mjs', import.meta.url)),
+    (_, hop) => new Worker(relay, { workerData: options.workerData?.(hop) }),
   );
   let input: MessagePort | undefined;
   workers.forEach((worker, index) => {
@@ -26,7 +37,7 @@ export function startRawChain(hops: number): RawChain {
     send: (message) => sender.postMessage(message),
     collect: () =>
       new Promise((resolve) => {
-        last.once('message', (message: { arrivals: number[] }) => resolve(message.arrivals));
+        last.once('message', (message: { arrivals: TArrival[] }) => resolve(message.arrivals));
         last.postMessage({ collect: true });
       }),
     async close() {

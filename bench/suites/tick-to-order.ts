@@ -1,9 +1,17 @@
 import { marketDataProtocol } from '../../actors/market-data/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
-import { type ActorStart, ActorSystem, type EnvelopeOptions, siblingModule } from '../../src/index.ts';
+import {
+  type ActorStart,
+  ActorSystem,
+  type Envelope,
+  type EnvelopeOptions,
+  siblingModule,
+} from '../../src/index.ts';
+import { createEnvelope } from '../../src/runtime/envelope.ts';
+import type { LinkMessage } from '../../src/runtime/wire.ts';
 import { latencySinkProtocol } from '../actors/latency-sink.ts';
 import { type RelayInput, relayProtocol } from '../actors/relay.ts';
-import { startRawChain } from '../baselines/hop-chain.ts';
+import { type RawChain, startRawChain } from '../baselines/hop-chain.ts';
 import { defineBench } from '../lib/harness.ts';
 import { benchSpec } from '../lib/instrument.ts';
 import { percentile } from '../lib/stats.ts';
@@ -12,6 +20,8 @@ const spec = benchSpec;
 
 /** main -> market data -> strategy -> risk -> execution -> venue: five hops between threads. */
 const HOPS = 5;
+/** The hop into the strategy, counting from 0: from there on only the ticks it orders on go further. */
+const STRATEGY_HOP = 1;
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -127,12 +137,21 @@ export async function startTickPipeline(every: number): Promise<ActorSystem> {
   return system;
 }
 
-/** p50 and p99 from each tick's sending to the arrival of what it caused at the sink, in us. */
-async function latencies(system: ActorSystem, sinkId: string, sent: number[], expected: number) {
-  const sink = system.ref(sinkId, latencySinkProtocol);
-  const collect = async () => (await sink.ask('collect', {})).arrivals;
+/** What arrived at the end of a chain: the bid that numbers its tick, and when (epoch ms, us resolution). */
+interface Arrival {
+  price: string;
+  at: number;
+}
+
+/** p50 and p99 from each tick's sending to the arrival of what it caused, in us. */
+async function latencies(collect: () => Promise<Arrival[]>, sent: number[], expected: number) {
   const arrivals = await gather(collect, expected, 60_000);
   return percentiles(arrivals.map(({ price, at }) => (at - (sent[indexOf(price)] as number)) * 1000));
+}
+
+function sinkArrivals(system: ActorSystem, sinkId: string): () => Promise<Arrival[]> {
+  const sink = system.ref(sinkId, latencySinkProtocol);
+  return async () => (await sink.ask('collect', {})).arrivals;
 }
 
 /** Sends `count` ticks into a pipeline's market data at `rate`; p50 and p99 from each tick to its order, in us. */
@@ -145,7 +164,7 @@ export async function ticksToOrders(
 ) {
   const marketData = system.ref('market-data', marketDataProtocol);
   const sent = await paced(count, rate, (index) => marketData.tell('quote', quote(index), options));
-  return latencies(system, 'adapter-SIM', sent, Math.floor(count / every));
+  return latencies(sinkArrivals(system, 'adapter-SIM'), sent, Math.floor(count / every));
 }
 
 /** The runtime's floor: HOPS - 1 relays in workers that only pass each message on, then the latency sink. */
@@ -178,7 +197,41 @@ async function startRelayChain(): Promise<ActorSystem> {
 async function ticksThroughRelays(system: ActorSystem, count: number, rate: number) {
   const first = system.ref('relay-1', relayProtocol);
   const sent = await paced(count, rate, (index) => first.tell('submit', { order: { price: bidOf(index) } }));
-  return latencies(system, 'sink', sent, count);
+  return latencies(sinkArrivals(system, 'sink'), sent, count);
+}
+
+/**
+ * The transport's floor for what the pipeline carries: bare relays (no runtime, no work) pass on the link batches
+ * the runtime would post, each tick an envelope from createEnvelope in the batch of its event-loop turn; past the
+ * strategy's hop only every `every`-th tick's envelope goes on, standing in for its order.
+ */
+function startEnvelopeChain(every: number): RawChain<Arrival> {
+  return startRawChain<Arrival>(HOPS, {
+    relay: new URL('../baselines/workers/envelope-relay.mjs', import.meta.url),
+    workerData: (hop) => (hop === STRATEGY_HOP ? { keepEvery: every } : {}),
+  });
+}
+
+async function ticksThroughRawEnvelopes(
+  chain: RawChain<Arrival>,
+  count: number,
+  rate: number,
+  every: number,
+) {
+  let batch: Envelope[] = [];
+  let seq = 1;
+  // As a link flushes: everything sent in one turn leaves as one batch when the turn ends.
+  const post = () => {
+    const message: LinkMessage = { t: 'batch', s: seq, e: batch };
+    seq += batch.length;
+    batch = [];
+    chain.send(message);
+  };
+  const sent = await paced(count, rate, (index) => {
+    if (batch.length === 0) queueMicrotask(post);
+    batch.push(createEnvelope('bench', 'market-data', 'quote', quote(index)));
+  });
+  return latencies(() => chain.collect(), sent, Math.floor(count / every));
 }
 
 /**
@@ -194,7 +247,9 @@ function tickToOrderBench(rate: number, every: number) {
       `strategy, risk and execution each in its own worker, at ${rate} ticks/s with an order on every ` +
       `${every === 1 ? 'tick' : `${every}th tick`}; against ${HOPS} raw postMessage hops between bare workers ` +
       `for every tick at the same rate. relay-actors: every tick through ${HOPS} hops of the runtime whose ` +
-      'actors only pass it on (the floor the runtime sets before any trading work).',
+      'actors only pass it on (the floor the runtime sets before any trading work). raw-envelopes: the ' +
+      "runtime's link batches of tick envelopes through bare relays, past the strategy's hop only the ticks it " +
+      'orders on (the floor the transport sets for what the runtime carries, before the runtime does anything).',
     baseline: 'raw-hops',
     metrics: { p50: { unit: 'us', better: 'lower' }, p99: { unit: 'us', better: 'lower' } },
     async setup(quick) {
@@ -202,6 +257,7 @@ function tickToOrderBench(rate: number, every: number) {
       return {
         count: rate * seconds,
         chain: startRawChain(HOPS),
+        envelopeChain: startEnvelopeChain(every),
         system: await startTickPipeline(every),
         relays: await startRelayChain(),
       };
@@ -213,11 +269,13 @@ function tickToOrderBench(rate: number, every: number) {
         // One FIFO path and every message arrives: the k-th arrival is the k-th tick.
         return percentiles(sent.map((at, k) => ((arrivals[k] as number) - at) * 1000));
       },
+      'raw-envelopes': (c) => ticksThroughRawEnvelopes(c.envelopeChain, c.count, rate, every),
       'relay-actors': (c) => ticksThroughRelays(c.relays, c.count, rate),
       actors: (c) => ticksToOrders(c.system, c.count, rate, every),
     },
     async teardown(c) {
       await c.chain.close();
+      await c.envelopeChain.close();
       await c.system.stop();
       await c.relays.stop();
     },
