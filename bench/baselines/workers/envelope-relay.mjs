@@ -2,12 +2,11 @@
 // no work. It passes each batch on as it came; the hop where the strategy sits (workerData.keepEvery) passes on
 // only every keepEvery-th envelope it sees, as the strategy orders on one tick in `every`. The last hop records
 // when each envelope arrived, with its tick's bid (which numbers the tick).
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
+import { serveHop } from './chain-hop.mjs';
 
 const keepEvery = workerData?.keepEvery;
-let next;
 let seen = 0;
-let arrivals = [];
 
 const keep = (batch) => {
   const kept = [];
@@ -18,7 +17,7 @@ const keep = (batch) => {
   return kept.length === 0 ? undefined : { t: 'batch', s: batch.s, e: kept };
 };
 
-const onData = (message) => {
+serveHop((message, next, arrivals) => {
   const batch = keepEvery === undefined ? message : keep(message);
   if (batch === undefined) return;
   if (next) {
@@ -27,13 +26,4 @@ const onData = (message) => {
   }
   const at = performance.timeOrigin + performance.now();
   for (const envelope of batch.e) arrivals.push({ price: envelope.payload.bid, at });
-};
-
-parentPort.on('message', (message) => {
-  if (message.in) message.in.on('message', onData);
-  if (message.out) next = message.out;
-  if (message.collect) {
-    parentPort.postMessage({ arrivals });
-    arrivals = [];
-  }
 });
