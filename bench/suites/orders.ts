@@ -201,7 +201,8 @@ export const ordersBench = defineBench({
     'Orders through risk (every pre-trade check), execution (order state table) to the venue and the portfolio (balance locks, told back to risk): actors in ' +
     'worker threads and inline, and in worker threads committing to the LMDB journal as the node does, against the ' +
     'same steps as plain function calls in one thread. Each repetition runs on actors of its own (journaled, and a ' +
-    'store of its own), after 5,000 orders to warm them up, as the baseline starts from an empty book.',
+    `store of its own), after ${WARM_UP_ORDERS.toLocaleString('en-US')} orders to warm them up, as the baseline ` +
+    'starts from an empty book.',
   baseline: 'plain-functions',
   metrics: { rate: { unit: 'orders/s', better: 'higher' } },
   async setup(quick) {

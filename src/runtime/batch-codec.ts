@@ -5,7 +5,7 @@ import { Packr, Unpackr } from 'msgpackr';
  * batch of many envelopes has few shapes, and records write each shape's keys once per batch and read its objects
  * back through a reader compiled per shape. From about 16 envelopes that costs both threads less than structured
  * clone (at 512 less than half); below, defining the records in every batch costs more than it saves, and a
- *  thread woken for a single message pays most (`npm run bench -- --only throughput`, and `tick-to-order-10k`).
+ * thread woken for a single message pays most (`npm run bench -- --only throughput`, and `tick-to-order-10k`).
  * Each batch is self-contained (its record definitions travel in it): a receiver that restarts, or a batch sent
  * again, needs nothing from earlier batches.
  *
