@@ -47,6 +47,13 @@ describe('the strategy context a host gives its strategy', () => {
     expect(sent).toEqual([]);
   });
 
+  it('refuses an order that sets the ids the host gives it', () => {
+    const { ctx, sent } = contextAt(1);
+    const order = { ...limit, clientOrderId: 'mine' } as unknown as Parameters<typeof ctx.submit>[0];
+    expect(() => ctx.submit(order)).toThrow(/invalid order \(\/clientOrderId/);
+    expect(sent).toEqual([]);
+  });
+
   it('cancels through risk, and modifies with the order instrument, known before or after its first report', () => {
     const { ctx, sent, warnings } = contextAt(1);
     const id = ctx.submit(limit);
