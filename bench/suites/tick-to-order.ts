@@ -1,12 +1,6 @@
 import { marketDataProtocol } from '../../actors/market-data/protocol.ts';
 import { riskProtocol } from '../../actors/risk/protocol.ts';
-import {
-  type ActorStart,
-  ActorSystem,
-  type Envelope,
-  type EnvelopeOptions,
-  siblingModule,
-} from '../../src/index.ts';
+import { type ActorStart, ActorSystem, type EnvelopeOptions, siblingModule } from '../../src/index.ts';
 import { createEnvelope } from '../../src/runtime/envelope.ts';
 import type { LinkMessage } from '../../src/runtime/wire.ts';
 import { latencySinkProtocol } from '../actors/latency-sink.ts';
@@ -201,9 +195,10 @@ async function ticksThroughRelays(system: ActorSystem, count: number, rate: numb
 }
 
 /**
- * The transport's floor for what the pipeline carries: bare relays (no runtime, no work) pass on the link batches
- * the runtime would post, each tick an envelope from createEnvelope in the batch of its event-loop turn; past the
- * strategy's hop only every `every`-th tick's envelope goes on, standing in for its order.
+ * The transport's floor for what the pipeline carries: bare relays (no runtime, no work) pass on the link messages
+ * the runtime would post, each tick an envelope from createEnvelope in a batch of its own (a link posts at once to
+ * a peer that keeps up, see PIPELINE_DEPTH); past the strategy's hop only every `every`-th tick's envelope goes on,
+ * standing in for its order.
  */
 function startEnvelopeChain(every: number): RawChain<Arrival> {
   return startRawChain<Arrival>(HOPS, {
@@ -218,18 +213,15 @@ async function ticksThroughRawEnvelopes(
   rate: number,
   every: number,
 ) {
-  let batch: Envelope[] = [];
   let seq = 1;
-  // As a link flushes: everything sent in one turn leaves as one batch when the turn ends.
-  const post = () => {
-    const message: LinkMessage = { t: 'batch', s: seq, e: batch };
-    seq += batch.length;
-    batch = [];
-    chain.send(message);
-  };
   const sent = await paced(count, rate, (index) => {
-    if (batch.length === 0) queueMicrotask(post);
-    batch.push(createEnvelope('bench', 'market-data', 'quote', quote(index)));
+    const message: LinkMessage = {
+      t: 'batch',
+      s: seq,
+      e: [createEnvelope('bench', 'market-data', 'quote', quote(index))],
+    };
+    seq += 1;
+    chain.send(message);
   });
   return latencies(() => chain.collect(), sent, Math.floor(count / every));
 }
@@ -248,8 +240,9 @@ function tickToOrderBench(rate: number, every: number) {
       `${every === 1 ? 'tick' : `${every}th tick`}; against ${HOPS} raw postMessage hops between bare workers ` +
       `for every tick at the same rate. relay-actors: every tick through ${HOPS} hops of the runtime whose ` +
       'actors only pass it on (the floor the runtime sets before any trading work). raw-envelopes: the ' +
-      "runtime's link batches of tick envelopes through bare relays, past the strategy's hop only the ticks it " +
-      'orders on (the floor the transport sets for what the runtime carries, before the runtime does anything).',
+      "runtime's link messages of tick envelopes, one envelope each as a link posts to a peer that keeps up, " +
+      "through bare relays, past the strategy's hop only the ticks it orders on (the floor the transport sets for " +
+      'what the runtime carries, before the runtime does anything).',
     baseline: 'raw-hops',
     metrics: { p50: { unit: 'us', better: 'lower' }, p99: { unit: 'us', better: 'lower' } },
     async setup(quick) {

@@ -70,7 +70,8 @@ export interface RouterOptions {
   now?: () => number;
   /**
    * Nothing leaves before the commit hooks ran: a durable store commits the actor's state there, so no peer can
-   * see what a crash would take back. Without it a producer filling its window posts early, mid-turn.
+   * see what a crash would take back. Without it a producer posts mid-turn: each envelope at once to a peer that
+   * keeps up (see PIPELINE_DEPTH), full batches to one that lags.
    */
   writeAhead?: boolean;
 }

@@ -1,4 +1,4 @@
-// Raw baseline: one hop of a chain that carries the runtime's link batches of tick envelopes, with no runtime and
+// Raw baseline: one hop of a chain that carries the runtime's link messages of tick envelopes, with no runtime and
 // no work. It passes each batch on as it came; the hop where the strategy sits (workerData.keepEvery) passes on
 // only every keepEvery-th envelope it sees, as the strategy orders on one tick in `every`. The last hop records
 // when each envelope arrived, with its tick's bid (which numbers the tick).
