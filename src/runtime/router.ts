@@ -91,7 +91,8 @@ export interface RouterStats {
  * The data plane of one endpoint (a thread). Sends go to a local target, over the direct link to the endpoint
  * hosting the receiver, or, while the route is being resolved, into a bounded hold queue. Everything sent during
  * one event-loop turn leaves in one commit: local deliveries first, then the commit hooks (which persist state),
- * then one batch per link, then acknowledgements. A peer is acknowledged only for what is handled and saved.
+ * then one batch per link, then acknowledgements (without writeAhead, envelopes may leave before it: see
+ * PIPELINE_DEPTH). A peer is acknowledged only for what is handled and saved.
  */
 export class Router {
   readonly endpointKey: string;

@@ -4,7 +4,8 @@ import type { Envelope } from './envelope.ts';
 
 /**
  * What one endpoint (a thread hosting actors) posts to another over a link's MessagePort. Envelopes sent in one
- * event-loop turn travel as one batch; `s` is the sequence number of the batch's first envelope on this link.
+ * event-loop turn travel as one batch, or one by one to a peer that keeps up (see PIPELINE_DEPTH); `s` is the
+ * sequence number of the batch's first envelope on this link.
  * An ack says the receiver has taken responsibility for every envelope up to `s` (handled, and its state saved);
  * a batch carries one (`a`) when the two directions have traffic at the same time, which saves a post. `r` marks
  * envelopes sent again: those numbered up to `r` were posted before, to an earlier incarnation of the receiver or
