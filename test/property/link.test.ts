@@ -1,8 +1,9 @@
 import { MessageChannel } from 'node:worker_threads';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeBatch } from '../../src/runtime/batch-codec.ts';
 import { createEnvelope, type Envelope } from '../../src/runtime/envelope.ts';
-import { Link } from '../../src/runtime/link.ts';
+import { Link, PIPELINE_DEPTH } from '../../src/runtime/link.ts';
 
 /*
  * A model-based test of a link: the sender offers, flushes and sees the receiver restart (a new port, the
@@ -99,6 +100,36 @@ describe('link', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('posts each envelope at once to a peer that keeps up, and batches once PIPELINE_DEPTH await its ack', async () => {
+    const noop = { onBatch: () => undefined, onInvalid: () => undefined, onAcked: () => undefined };
+    const posted = async (earlyFlush: boolean, offered: number, flush: boolean) => {
+      const { port1, port2 } = new MessageChannel();
+      const batches: number[] = [];
+      port2.on('message', (message: { t: string; e: unknown[] | Uint8Array }) => {
+        if (message.t !== 'batch') return;
+        batches.push((message.e instanceof Uint8Array ? decodeBatch(message.e) : message.e).length);
+      });
+      const link = new Link('peer', 4096, noop, 1, earlyFlush);
+      link.attach(port1, 'peer@1', 0);
+      for (let n = 0; n < offered; n += 1) link.offer(createEnvelope('a', 'b', 't', { n }));
+      if (flush) link.flush(true);
+      await tick();
+      await tick();
+      link.close();
+      port2.close();
+      return batches;
+    };
+    const extra = 10;
+    expect(await posted(true, PIPELINE_DEPTH + extra, false)).toEqual(Array(PIPELINE_DEPTH).fill(1));
+    expect(await posted(true, PIPELINE_DEPTH + extra, true)).toEqual([
+      ...Array(PIPELINE_DEPTH).fill(1),
+      extra,
+    ]);
+    // An endpoint whose commit saves state posts nothing before it.
+    expect(await posted(false, PIPELINE_DEPTH + extra, false)).toEqual([]);
+    expect(await posted(false, PIPELINE_DEPTH + extra, true)).toEqual([PIPELINE_DEPTH + extra]);
   });
 
   it('refuses more than its window of unacknowledged envelopes', () => {
