@@ -284,8 +284,8 @@ function applyFill(
   // Shown to at least 8 places; the exact value is filledNotional / filledQuantity.
   const average = notional.div(filled, Math.max(price.scale, 8));
   const { statusBeforePending, ...rest } = order;
-  // Assigned to the rest rather than spread into a literal: V8 gives an object spread first and then given a new
-  // property (the first fill's averageFillPrice) a map of its own, and every later read of the order is slower.
+  // Assigned to the rest rather than spread into a literal: V8 gives a map of its own to every object that is
+  // spread and then takes a new property (the first fill's averageFillPrice), which slows every later read of it.
   return {
     outcome: 'applied',
     order: Object.assign(rest, {

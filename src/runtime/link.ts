@@ -10,7 +10,7 @@ export const MAX_BATCH = 512;
  * While fewer posted envelopes than this await the peer's acknowledgement, a link that may post before its commit
  * posts each envelope as it is offered. A peer that keeps up then starts on the first envelope of a burst while this
  * endpoint still makes the rest: a burst of ticks goes through market data and a strategy as a pipeline, not a batch
- * at a time through each (tick to order at 10,000 ticks/s, p50 about 30 us less). A peer that lags leaves more
+ * at a time through each (tick to order at 10,000 ticks/s: p50 198 us against 244 us posting at the commit). A peer that lags leaves more
  * unacknowledged, and gets batches, which cost both threads less per envelope.
  */
 export const PIPELINE_DEPTH = 32;

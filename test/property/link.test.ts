@@ -29,11 +29,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+const noop = { onBatch: () => undefined, onInvalid: () => undefined, onAcked: () => undefined };
+
 describe('link', () => {
   it('delivers every accepted envelope exactly once, in order, across receiver restarts', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 60 }), async (steps) => {
-        const noop = { onBatch: () => undefined, onInvalid: () => undefined, onAcked: () => undefined };
         const sender = new Link('receiver', 64, noop);
         let taken: number[] = [];
         let saved: number[] = [];
@@ -103,7 +104,6 @@ describe('link', () => {
   });
 
   it('posts each envelope at once to a peer that keeps up, and batches once PIPELINE_DEPTH await its ack', async () => {
-    const noop = { onBatch: () => undefined, onInvalid: () => undefined, onAcked: () => undefined };
     const posted = async (earlyFlush: boolean, offered: number, flush: boolean) => {
       const { port1, port2 } = new MessageChannel();
       const batches: number[] = [];
@@ -133,11 +133,7 @@ describe('link', () => {
   });
 
   it('refuses more than its window of unacknowledged envelopes', () => {
-    const link = new Link('x', 8, {
-      onBatch: () => undefined,
-      onInvalid: () => undefined,
-      onAcked: () => undefined,
-    });
+    const link = new Link('x', 8, noop);
     const results = Array.from({ length: 10 }, (_, n) => link.offer(createEnvelope('a', 'b', 't', { n })));
     expect(results.filter(Boolean)).toHaveLength(8);
     expect(link.hasRoom).toBe(false);
