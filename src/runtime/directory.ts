@@ -2,6 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { type Remote, transfer } from 'comlink';
 import { ValidationError } from '../resilience/errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { AckBoard } from './ack-board.ts';
 import type { Placement } from './actor-start.ts';
 import type { Router } from './router.ts';
 import type { WorkerControl } from './worker/protocol.ts';
@@ -155,15 +156,16 @@ export class Directory {
   private link(a: Entry, b: Entry): void {
     if (a.host === undefined || b.host === undefined) return;
     const { port1, port2 } = new MessageChannel();
+    const [acksA, acksB] = AckBoard.pair();
     a.linked.add(b.id);
     b.linked.add(a.id);
     const onError = (error: unknown) =>
       this.log.debug({ err: error, a: a.id, b: b.id }, 'link attach failed');
     b.host.control
-      .attachLink(a.id, transfer(port2, [port2]), a.host.key, [a.id], a.host.durable)
+      .attachLink(a.id, transfer(port2, [port2]), a.host.key, [a.id], a.host.durable, acksB)
       .catch(onError);
     a.host.control
-      .attachLink(b.id, transfer(port1, [port1]), b.host.key, [b.id], b.host.durable)
+      .attachLink(b.id, transfer(port1, [port1]), b.host.key, [b.id], b.host.durable, acksA)
       .catch(onError);
   }
 

@@ -1,4 +1,5 @@
 import { type MessagePort, receiveMessageOnPort } from 'node:worker_threads';
+import { AckBoard, type AckBoardSide } from './ack-board.ts';
 import { decodeBatch, encodeBatch } from './batch-codec.ts';
 import type { Envelope } from './envelope.ts';
 import { isLinkMessage, type LinkMessage } from './wire.ts';
@@ -47,6 +48,8 @@ export class Link {
   peerKey: string | undefined;
   received = 0;
   private port: MessagePort | undefined;
+  /** Acknowledgements in shared memory with the current peer, when it was attached with one (see AckBoard). */
+  private board: AckBoard | undefined;
   private ackedUpTo = 0;
   private postedUpTo = 0;
   /** The highest sequence number ever posted, by this incarnation or (as far as it knows) an earlier one. */
@@ -78,6 +81,7 @@ export class Link {
   }
 
   get inFlight(): number {
+    this.syncAcks();
     return this.unacked.length + this.overflow.length;
   }
 
@@ -98,6 +102,7 @@ export class Link {
    * in an outbox instead (`durableOutbox`, see takeUnsaved), and this state then says how far the peer acknowledged.
    */
   outgoingState(durableOutbox = false): OutgoingLinkState {
+    this.syncAcks();
     if (durableOutbox && this.peerDurable) {
       return { nextSeq: this.nextSeq, pending: [], overflow: this.overflow.slice(), acked: this.ackedUpTo };
     }
@@ -117,6 +122,7 @@ export class Link {
    */
   takeUnsaved(): { firstSeq: number; envelopes: Envelope[] } | undefined {
     if (!this.peerDurable) return undefined;
+    this.syncAcks();
     const firstSeq = Math.max(this.savedUpTo, this.ackedUpTo) + 1;
     const last = this.nextSeq - 1;
     if (firstSeq > last) return undefined;
@@ -129,7 +135,9 @@ export class Link {
    * Asked at every commit, so the outbox is only searched when there is something to let go of.
    */
   takeAcknowledged(): number | undefined {
-    if (!this.peerDurable || this.ackedUpTo <= this.releasedUpTo) return undefined;
+    if (!this.peerDurable) return undefined;
+    this.syncAcks();
+    if (this.ackedUpTo <= this.releasedUpTo) return undefined;
     this.releasedUpTo = this.ackedUpTo;
     return this.ackedUpTo;
   }
@@ -155,14 +163,23 @@ export class Link {
   }
 
   get hasRoom(): boolean {
+    this.syncAcks();
     return this.unacked.length < this.window;
   }
 
   /**
    * Connects to a (new) port of the peer. `watermark` is what this endpoint had taken from that peer before;
-   * `peerDurable`, whether the peer saves what it takes (see takeUnsaved).
+   * `peerDurable`, whether the peer saves what it takes (see takeUnsaved); `acks`, this side of a board shared
+   * with the peer (see AckBoard), without which acknowledgements all go by post.
    */
-  attach(port: MessagePort, peerKey: string, watermark: number, peerDurable = false): void {
+  attach(
+    port: MessagePort,
+    peerKey: string,
+    watermark: number,
+    peerDurable = false,
+    acks?: AckBoardSide,
+  ): void {
+    const board = acks === undefined ? undefined : new AckBoard(acks);
     this.detach();
     // Newly durable: the outbox must come to hold everything unacknowledged, not only what is numbered from now.
     if (peerDurable && !this.peerDurable) this.savedUpTo = this.ackedUpTo;
@@ -174,6 +191,9 @@ export class Link {
     }
     this.peerKey = peerKey;
     this.port = port;
+    this.board = board;
+    // A sender that restarted starts from what it saved: the board must say what this side has already committed.
+    board?.publish(this.committed);
     this.postedUpTo = this.ackedUpTo;
     port.on('message', this.onMessage);
   }
@@ -190,10 +210,13 @@ export class Link {
     for (let entry = receiveMessageOnPort(port); entry !== undefined; entry = receiveMessageOnPort(port)) {
       this.handle(entry.message);
     }
+    this.syncAcks();
+    this.board = undefined;
     port.close();
   }
 
   offer(envelope: Envelope): boolean {
+    this.syncAcks();
     // Behind held envelopes nothing may overtake them: FIFO holds across the window's edge too.
     if (this.unacked.length >= this.window || this.overflow.length > 0) return false;
     this.unacked.push(envelope);
@@ -212,6 +235,18 @@ export class Link {
    */
   hold(envelope: Envelope): void {
     this.overflow.push(envelope);
+    this.awaitAcks();
+  }
+
+  /**
+   * Asks the peer to post its acknowledgements rather than only publish them, for a sender that waits for room
+   * (see AckBoard). When the board shows they moved already, they are taken up at the end of this turn.
+   */
+  awaitAcks(): void {
+    const board = this.board;
+    if (board === undefined || board.waiting) return;
+    board.waiting = true;
+    if (this.syncAcks()) queueMicrotask(this.onAckedByBoard);
   }
 
   get overflowing(): number {
@@ -225,13 +260,17 @@ export class Link {
   flush(acknowledge: boolean): boolean {
     const port = this.port;
     if (port === undefined) return false;
-    if (acknowledge) this.committed = this.received;
+    if (acknowledge) {
+      this.committed = this.received;
+      this.board?.publish(this.committed);
+    }
+    this.syncAcks();
     const start = this.postedUpTo - this.ackedUpTo;
     if (start >= this.unacked.length) return false;
     // Encoding (or postMessage's clone) copies synchronously, so the live array can go when the whole of it is new.
     const batch = start === 0 ? this.unacked : this.unacked.slice(start);
     const message: LinkMessage = { t: 'batch', s: this.postedUpTo + 1, e: encodeBatch(batch) ?? batch };
-    if (acknowledge && this.committed > this.ackSent) {
+    if (acknowledge && this.ackWanted) {
       message.a = this.committed;
       this.ackSent = this.committed;
     }
@@ -243,13 +282,18 @@ export class Link {
   }
 
   get ackPending(): boolean {
-    return this.port !== undefined && this.committed > this.ackSent;
+    return this.port !== undefined && this.ackWanted;
+  }
+
+  /** Something committed is unacknowledged, and the peer learns of it only by post (see AckBoard). */
+  private get ackWanted(): boolean {
+    return this.committed > this.ackSent && (this.board === undefined || this.board.peerWaiting);
   }
 
   /** Acknowledges what was committed, on its own: for when no batch went the other way to carry it. */
   sendAck(): void {
     const port = this.port;
-    if (port === undefined || this.committed <= this.ackSent) return;
+    if (port === undefined || !this.ackWanted) return;
     const message: LinkMessage = { t: 'ack', s: this.committed };
     port.postMessage(message);
     this.ackSent = this.committed;
@@ -257,6 +301,7 @@ export class Link {
 
   /** Removes and returns everything unacknowledged: the peer is gone for good. */
   takeUnacked(): Envelope[] {
+    this.syncAcks();
     const numbered = this.unacked.splice(0);
     this.ackedUpTo += numbered.length;
     this.postedUpTo = this.ackedUpTo;
@@ -291,16 +336,50 @@ export class Link {
     this.events.onBatch(this, message.s, envelopes, message.r ?? 0);
   }
 
+  /** A posted acknowledgement: sent by a peer that saw this side wait, or by one without a board. */
   private acknowledge(upTo: number): void {
-    if (upTo <= this.ackedUpTo) return;
-    const count = Math.min(upTo - this.ackedUpTo, this.unacked.length);
-    this.unacked.splice(0, count);
-    this.ackedUpTo += count;
-    if (this.postedUpTo < this.ackedUpTo) this.postedUpTo = this.ackedUpTo;
+    if (this.board === undefined) {
+      if (upTo <= this.ackedUpTo) return;
+      this.release(upTo);
+    } else {
+      // The board may have shown this much already; the post still answers a wait, which must now end.
+      this.board.waiting = false;
+      this.release(upTo);
+      this.syncAcks();
+    }
+    this.onAcked();
+  }
+
+  private readonly onAckedByBoard = (): void => {
+    if (this.board !== undefined) this.board.waiting = false;
+    this.onAcked();
+  };
+
+  private onAcked(): void {
     if (this.overflow.length > 0) {
       const promoted = this.overflow.splice(0, this.window - this.unacked.length);
       for (const envelope of promoted) this.unacked.push(envelope);
     }
+    // Still waiting: the rest of the held sends need the next acknowledgement too.
+    if (this.overflow.length > 0) this.awaitAcks();
     this.events.onAcked(this);
+  }
+
+  /** Takes up what the board shows the peer has committed; returns whether anything was. */
+  private syncAcks(): boolean {
+    const board = this.board;
+    if (board === undefined) return false;
+    const upTo = board.peerCommitted(this.ackedUpTo, this.unacked.length);
+    if (upTo <= this.ackedUpTo) return false;
+    this.release(upTo);
+    return true;
+  }
+
+  private release(upTo: number): void {
+    const count = Math.min(upTo - this.ackedUpTo, this.unacked.length);
+    if (count <= 0) return;
+    this.unacked.splice(0, count);
+    this.ackedUpTo += count;
+    if (this.postedUpTo < this.ackedUpTo) this.postedUpTo = this.ackedUpTo;
   }
 }

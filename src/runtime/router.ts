@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { DeadLetterError, MailboxFullError } from '../resilience/errors.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { AckBoardSide } from './ack-board.ts';
 import { type DeadLetterSink, deadLetterOf } from './dead-letters.ts';
 import { createEnvelope, type Envelope, type EnvelopeOptions, isEnvelope } from './envelope.ts';
 import { Link, type OutgoingLinkState } from './link.ts';
@@ -309,6 +310,7 @@ export class Router {
 
   /** Resolves once there may be room to send again (after the next acknowledgement from any peer). */
   whenWritable(): Promise<void> {
+    for (const link of this.links.values()) if (link.inFlight > 0) link.awaitAcks();
     return new Promise((resolve) => this.writableWaiters.push(resolve));
   }
 
@@ -322,9 +324,10 @@ export class Router {
     peerKey: string,
     actorIds: readonly string[],
     peerDurable = false,
+    acks?: AckBoardSide,
   ): void {
     const link = this.linkNamed(name);
-    link.attach(port, peerKey, this.watermarks[peerKey] ?? 0, peerDurable);
+    link.attach(port, peerKey, this.watermarks[peerKey] ?? 0, peerDurable, acks);
     // Attaching may set what was taken from this peer (its watermark): the board must not keep an older value
     // if this endpoint dies before its next commit.
     this.writeBoard(link);

@@ -6,8 +6,9 @@ import type { Envelope } from './envelope.ts';
  * What one endpoint (a thread hosting actors) posts to another over a link's MessagePort. Envelopes sent in one
  * event-loop turn travel as one batch, or one by one to a peer that keeps up (see PIPELINE_DEPTH); `s` is the
  * sequence number of the batch's first envelope on this link.
- * An ack says the receiver has taken responsibility for every envelope up to `s` (handled, and its state saved);
- * a batch carries one (`a`) when the two directions have traffic at the same time, which saves a post. `r` marks
+ * An ack says the receiver has taken responsibility for every envelope up to `s` (handled, and its state saved).
+ * On a link with an acknowledgement board (see AckBoard) it is posted only to a sender that waits for room; a batch
+ * carries one (`a`) when the two directions have traffic at the same time, which saves a post. `r` marks
  * envelopes sent again: those numbered up to `r` were posted before, to an earlier incarnation of the receiver or
  * by an earlier incarnation of the sender, and may have been handled already (see Envelope.redelivered).
  * `e` is the envelopes encoded (see batch-codec.ts), or the envelopes themselves: a small batch, or one the codec

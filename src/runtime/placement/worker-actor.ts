@@ -6,6 +6,7 @@ import type { ExitReason } from '../../../supervisors/exit-reason.ts';
 import { ChildStartError } from '../../resilience/errors.ts';
 import type { LogLevel } from '../../telemetry/logger.ts';
 import type { ThreadMetrics } from '../../telemetry/metric-collection.ts';
+import { AckBoard } from '../ack-board.ts';
 import { type ResolvedSource, resolveSource, siblingModule } from '../actor-source.ts';
 import type { ActorStart } from '../actor-start.ts';
 import { incarnationId } from '../ids.ts';
@@ -102,7 +103,8 @@ export class WorkerActor implements ChildHandle {
       // Restored state continues the endpoint's numbering, so peers must keep knowing it by the same key.
       if (restored) endpointKey = restored.endpointKey;
       const { port1, port2 } = new MessageChannel();
-      this.ctx.mainRouter.attachLink(this.id, port1, endpointKey, [this.id]);
+      const [mainAcks, workerAcks] = AckBoard.pair();
+      this.ctx.mainRouter.attachLink(this.id, port1, endpointKey, [this.id], false, mainAcks);
       const init: WorkerInit = {
         actorId: this.id,
         source: this.source,
@@ -111,6 +113,7 @@ export class WorkerActor implements ChildHandle {
         endpointKey,
         mainKey: this.ctx.mainKey,
         mainPort: port2,
+        mainAcks: workerAcks,
         blame: spawned.blame.buffer as SharedArrayBuffer,
         board: spawned.board.buffer,
         inspect: this.start_.inspect === true,

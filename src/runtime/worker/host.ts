@@ -284,7 +284,7 @@ const control: WorkerControl = {
         });
       }
     });
-    activeRouter.attachLink('$main', init.mainPort, init.mainKey, ['$main']);
+    activeRouter.attachLink('$main', init.mainPort, init.mainKey, ['$main'], false, init.mainAcks);
     cell = activeCell;
     router = activeRouter;
   },
@@ -325,8 +325,8 @@ const control: WorkerControl = {
     injectFault(fault);
   },
 
-  attachLink(name, port, peerKey, actorIds, peerDurable) {
-    requireStarted().router.attachLink(name, port, peerKey, actorIds, peerDurable);
+  attachLink(name, port, peerKey, actorIds, peerDurable, acks) {
+    requireStarted().router.attachLink(name, port, peerKey, actorIds, peerDurable, acks);
   },
   routeVia(actorId, linkName) {
     requireStarted().router.routeVia(actorId, linkName);

@@ -4,6 +4,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { SerializedError } from '../../resilience/errors.ts';
 import type { LogLevel } from '../../telemetry/logger.ts';
 import type { ThreadMetrics } from '../../telemetry/metric-collection.ts';
+import type { AckBoardSide } from '../ack-board.ts';
 import type { ActorView, PersistedActorState } from '../actor-cell.ts';
 import type { SnapshotInterval } from '../actor-start.ts';
 import type { DeadLetter } from '../dead-letters.ts';
@@ -46,6 +47,8 @@ export interface WorkerInit {
   endpointKey: string;
   mainKey: string;
   mainPort: MessagePort;
+  /** The worker's side of the acknowledgement board it shares with the main thread over `mainPort`. */
+  mainAcks: AckBoardSide;
   /** [handling, link index, seq] of the envelope being handled; read by the supervisor's side after a death. */
   blame: SharedArrayBuffer;
   /** The progress board (see ProgressBoard). */
@@ -72,13 +75,17 @@ export interface WorkerControl {
   setLogLevel(level: LogLevel): Promise<void>;
   /** Makes the worker fail on purpose (chaos and fault tests). */
   injectFault(fault: InjectedFault): Promise<void>;
-  /** `peerDurable`: the peer saves what it takes in a durable store (see Link.takeUnsaved). */
+  /**
+   * `peerDurable`: the peer saves what it takes in a durable store (see Link.takeUnsaved); `acks`, this side of
+   * the acknowledgement board shared with the peer (see AckBoard).
+   */
   attachLink(
     name: string,
     port: MessagePort,
     peerKey: string,
     actorIds: string[],
     peerDurable: boolean,
+    acks: AckBoardSide,
   ): void;
   routeVia(actorId: string, linkName: string): void;
   routeFailed(actorId: string, reason: string): void;
