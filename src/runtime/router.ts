@@ -310,7 +310,7 @@ export class Router {
 
   /** Resolves once there may be room to send again (after the next acknowledgement from any peer). */
   whenWritable(): Promise<void> {
-    for (const link of this.links.values()) if (link.inFlight > 0) link.awaitAcks();
+    this.scheduleCommit();
     return new Promise((resolve) => this.writableWaiters.push(resolve));
   }
 
@@ -650,6 +650,11 @@ export class Router {
     for (const link of this.links.values()) {
       link.flush(true);
       ackPending ||= link.ackPending;
+    }
+    // What waits for an acknowledgement must hear of it by post: sends may have gone out on a link only now (a route
+    // resolved), after the waiter had asked its peers to post (see AckBoard).
+    if (this.writableWaiters.length > 0 || this.paused.length > 0) {
+      for (const link of this.links.values()) if (link.inFlight > 0) link.awaitAcks();
     }
     // An acknowledgement with no batch to ride on waits for the end of this loop iteration: a reply or the next
     // request often comes first and carries it, which saves a post each way in request/reply traffic.
