@@ -12,8 +12,8 @@ const PUBLISHED = -(2 ** 31);
 /**
  * A link's acknowledgements in shared memory. Each side publishes how far it has committed what the other sent it,
  * and the sender reads that whenever it numbers or posts: it learns of its acknowledgements without a post, and no
- * thread is woken to take one. At 10,000 ticks/s an acknowledgement post per turn per hop was about half the wake-ups
- * of the tick-to-order pipeline.
+ * thread is woken to take one. Posted, they answered every envelope post of a hop with one the other way, which woke
+ * the sender (tick to order at 10,000 ticks/s: p50 190 against 210 us, p99 1,679 against 2,089 us).
  *
  * A sender that waits for room (a full window, held sends, a caller waiting to write) raises its flag; a peer that
  * sees the flag at its commit posts its acknowledgement as well, which wakes the sender. Both sides write before they
